@@ -1,0 +1,51 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+
+namespace Vigie.Server.Cli;
+
+/// <summary>The <c>vigie</c> command line: one verb group per feature, each in its own file.</summary>
+internal static class VigieCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Vigie: the security operations platform of a national health system.");
+        root.Subcommands.Add(VersionCommand.Create());
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = Build();
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // One clear line per problem, then where to look; never the whole help page on a typo.
+            foreach (var error in parse.Errors)
+                await Console.Error.WriteLineAsync($"vigie: {error.Message}");
+            var verb = string.Join(' ', CommandPath(parse.CommandResult.Command, root));
+            await Console.Error.WriteLineAsync($"Run 'vigie{(verb.Length > 0 ? " " + verb : "")} --help' for usage.");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (CliException e)
+        {
+            await Console.Error.WriteLineAsync($"vigie: {e.Message}");
+            return e.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCodes.Interrupted;
+        }
+    }
+
+    private static IEnumerable<string> CommandPath(Command command, RootCommand root)
+    {
+        var names = new Stack<string>();
+        for (var c = command; c is not null && c != root; c = c.Parents.OfType<Command>().FirstOrDefault())
+            names.Push(c.Name);
+        return names;
+    }
+}

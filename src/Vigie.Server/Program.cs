@@ -1,0 +1,3 @@
+using Vigie.Server.Cli;
+
+return await VigieCli.RunAsync(args);
