@@ -9,6 +9,12 @@ internal static class VigieCli
     public static RootCommand Build()
     {
         var root = new RootCommand("Vigie: the security operations platform of a national health system.");
+        root.Subcommands.Add(ServeCommand.Create(demo: false));
+        root.Subcommands.Add(ServeCommand.Create(demo: true));
+        root.Subcommands.Add(DbCommands.Create());
+        root.Subcommands.Add(EstablishmentCommands.Create());
+        root.Subcommands.Add(UserCommands.Create());
+        root.Subcommands.Add(CollectorCommands.Create());
         root.Subcommands.Add(VersionCommand.Create());
         return root;
     }

@@ -1,0 +1,9 @@
+using System.CommandLine;
+
+namespace Vigie.Server.Cli;
+
+/// <summary>Options of <c>serve</c> and <c>demo</c> beyond the store and addresses; features add theirs here.</summary>
+internal static class ServeOptions
+{
+    public static List<Option> Create() => [];
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Vigie.Core;
+
+namespace Vigie.Server.Hosting;
+
+/// <summary>
+/// Turns refusals and bad input into RFC 9457 problem details with a 4xx status. Anything else is a
+/// fault of Vigie's: a 500 without details, logged without the request's content.
+/// </summary>
+internal sealed partial class ProblemHandler(IProblemDetailsService problems, ILogger<ProblemHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        var (status, title, detail) = exception switch
+        {
+            VigieException v => (StatusOf(v.Kind), TitleOf(v.Kind), v.Message),
+            BadHttpRequestException b when b.StatusCode == StatusCodes.Status413PayloadTooLarge =>
+                (413, "Request body too large", "the request body exceeds the limit of this endpoint"),
+            BadHttpRequestException b => (b.StatusCode, "Bad request", Describe(b)),
+            JsonException j => (400, "Malformed JSON", j.Message),
+            OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Client closed request", ""),
+            _ => (500, "Internal error", "an unexpected error occurred; it has been logged"),
+        };
+        if (status == 500)
+            LogUnexpected(logger, exception.GetType().Name, context.Request.Method, RouteOf(context), exception.StackTrace ?? "");
+        if (context.Response.HasStarted)
+            return true;
+        context.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+    }
+
+    private static string Describe(BadHttpRequestException e)
+    {
+        // Binding failures wrap the JSON reader's message, which names the position (path, line, byte).
+        var inner = e.InnerException;
+        return inner is JsonException json ? $"{e.Message.TrimEnd('.')}: {json.Message}" : e.Message;
+    }
+
+    public static int StatusOf(ProblemKind kind) => kind switch
+    {
+        ProblemKind.Invalid => 400,
+        ProblemKind.NotFound => 404,
+        ProblemKind.Conflict => 409,
+        ProblemKind.Forbidden => 403,
+        ProblemKind.Unauthorized => 401,
+        ProblemKind.Locked => 423,
+        _ => 400,
+    };
+
+    private static string TitleOf(ProblemKind kind) => kind switch
+    {
+        ProblemKind.Invalid => "Invalid request",
+        ProblemKind.NotFound => "Not found",
+        ProblemKind.Conflict => "Conflict",
+        ProblemKind.Forbidden => "Forbidden",
+        ProblemKind.Unauthorized => "Unauthorized",
+        ProblemKind.Locked => "Locked",
+        _ => "Invalid request",
+    };
+
+    /// <summary>The route template, not the path: a path may hold a patient's identifier.</summary>
+    public static string RouteOf(HttpContext context) =>
+        (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+
+    // The exception's message is left out on purpose: it may quote request content.
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unexpected {ExceptionType} while handling {Method} {Route}\n{StackTrace}")]
+    private static partial void LogUnexpected(ILogger logger, string exceptionType, string method, string route, string stackTrace);
+}

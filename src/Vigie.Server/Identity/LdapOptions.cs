@@ -1,0 +1,29 @@
+namespace Vigie.Server.Identity;
+
+/// <summary>
+/// Directory sign-in settings, configuration section <c>ldap</c> (JSON file or <c>VIGIE_LDAP__URL</c>, …).
+/// Vigie binds with a service account, finds the person's entry, binds as that entry with the
+/// password given, then maps the person's groups to Vigie roles.
+/// </summary>
+internal sealed class LdapOptions
+{
+    /// <summary><c>ldap://host:389</c> or <c>ldaps://host:636</c>; directory sign-in is off when empty.</summary>
+    public string? Url { get; set; }
+    public string? BindDn { get; set; }
+    public string? BindPassword { get; set; }
+    public string? BaseDn { get; set; }
+    /// <summary>Filter finding a person; <c>{0}</c> is the escaped username.</summary>
+    public string UserFilter { get; set; } = "(&(objectClass=inetOrgPerson)(uid={0}))";
+    /// <summary>Where groups are; defaults to <see cref="BaseDn"/>.</summary>
+    public string? GroupBaseDn { get; set; }
+    /// <summary>Filter finding a person's groups; <c>{0}</c> is the escaped DN of the person.</summary>
+    public string GroupFilter { get; set; } = "(&(objectClass=groupOfNames)(member={0}))";
+    /// <summary>Vigie role → group common name, e.g. <c>{"clinician": "vigie-clinicians"}</c>.</summary>
+    public Dictionary<string, string> RoleGroups { get; set; } = [];
+    /// <summary>Attribute of the person holding their establishment's code.</summary>
+    public string EstablishmentAttribute { get; set; } = "departmentNumber";
+    public string ProfessionAttribute { get; set; } = "title";
+    public string DisplayNameAttribute { get; set; } = "cn";
+    public bool StartTls { get; set; }
+    public int TimeoutSeconds { get; set; } = 10;
+}

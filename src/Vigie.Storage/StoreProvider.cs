@@ -1,0 +1,7 @@
+namespace Vigie.Storage;
+
+public enum StoreProvider
+{
+    Sqlite = 1,
+    Postgres = 2,
+}

@@ -1,0 +1,63 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Vigie.Core.Data;
+
+namespace Vigie.Storage;
+
+/// <summary>Registers Vigie's data context on the store's provider, chosen at run time.</summary>
+public static class VigieStore
+{
+    public static IServiceCollection AddVigieStore(this IServiceCollection services, StoreLocation store)
+    {
+        services.AddSingleton(store);
+        services.AddSingleton(new SchemaMigrator(store));
+        services.AddDbContext<VigieDbContext>(options => Configure(options, store));
+        return services;
+    }
+
+    public static void Configure(DbContextOptionsBuilder options, StoreLocation store)
+    {
+        switch (store.Provider)
+        {
+            case StoreProvider.Sqlite:
+                options.UseSqlite(store.ConnectionString);
+                options.AddInterceptors(SqlitePragmas.Instance);
+                break;
+            case StoreProvider.Postgres:
+                options.UseNpgsql(store.ConnectionString, o => o.EnableRetryOnFailure(3));
+                break;
+            default:
+                throw new InvalidOperationException($"unknown store provider {store.Provider}");
+        }
+        options.UseQueryTrackingBehavior(QueryTrackingBehavior.TrackAll);
+    }
+
+    public static VigieDbContext CreateContext(StoreLocation store)
+    {
+        var builder = new DbContextOptionsBuilder<VigieDbContext>();
+        Configure(builder, store);
+        return new VigieDbContext(builder.Options);
+    }
+
+    /// <summary>Per-connection SQLite settings: durable commits in WAL mode and a wait, not an error, when another writer holds the lock.</summary>
+    private sealed class SqlitePragmas : DbConnectionInterceptor
+    {
+        public static readonly SqlitePragmas Instance = new();
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+        {
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+            cmd.ExecuteNonQuery();
+        }
+
+        public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+}
