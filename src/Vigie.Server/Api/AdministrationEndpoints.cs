@@ -30,10 +30,10 @@ internal static class AdministrationEndpoints
         users.MapGet("/", ListUsersAsync).AllowRoles(Roles.Admin, Roles.SecurityOfficer).WithSummary("Users in the caller's scope.");
         users.MapPost("/", AddUserAsync).AllowRoles(Roles.Admin).WithSummary("Add a local user.");
         users.MapGet("/{username}", GetUserAsync).AllowRoles(Roles.Admin, Roles.SecurityOfficer).WithSummary("One user of the caller's scope.");
-        users.MapPost("/{username}/disable", (string username, CurrentUser current, UserAdministration admin, EstablishmentIndex index, CancellationToken ct) =>
-            SetDisabledAsync(username, true, current, admin, index, ct)).AllowRoles(Roles.Admin).WithSummary("Disable a user; their sessions and tokens stop working.");
-        users.MapPost("/{username}/enable", (string username, CurrentUser current, UserAdministration admin, EstablishmentIndex index, CancellationToken ct) =>
-            SetDisabledAsync(username, false, current, admin, index, ct)).AllowRoles(Roles.Admin).WithSummary("Enable a disabled user.");
+        users.MapPost("/{username}/disable", (string username, CurrentUser current, UserAdministration admin, EstablishmentIndex index, SessionValidator sessions, CancellationToken ct) =>
+            SetDisabledAsync(username, true, current, admin, index, sessions, ct)).AllowRoles(Roles.Admin).WithSummary("Disable a user; their sessions and tokens stop working.");
+        users.MapPost("/{username}/enable", (string username, CurrentUser current, UserAdministration admin, EstablishmentIndex index, SessionValidator sessions, CancellationToken ct) =>
+            SetDisabledAsync(username, false, current, admin, index, sessions, ct)).AllowRoles(Roles.Admin).WithSummary("Enable a disabled user.");
         users.MapPost("/{username}/reset-password", ResetPasswordAsync).AllowRoles(Roles.Admin).WithSummary("Set a new password for a local user.");
         users.MapPut("/{username}/roles", SetRolesAsync).AllowRoles(Roles.Admin).WithSummary("Replace a user's roles.");
 
@@ -87,23 +87,26 @@ internal static class AdministrationEndpoints
         return Results.Created($"/api/v1/users/{user.Username}", UserView.From(user, await index.GetAsync(ct)));
     }
 
-    private static async Task<IResult> SetDisabledAsync(string username, bool disabled, CurrentUser current, UserAdministration admin, EstablishmentIndex index, CancellationToken ct)
+    private static async Task<IResult> SetDisabledAsync(string username, bool disabled, CurrentUser current, UserAdministration admin, EstablishmentIndex index, SessionValidator sessions, CancellationToken ct)
     {
         if (disabled && string.Equals(username, current.Username, StringComparison.OrdinalIgnoreCase))
             throw Vigie.Core.VigieException.Invalid("you cannot disable your own account");
         var user = await admin.SetDisabledAsync(username, disabled, current.Actor, await current.ScopeAsync(ct), ct);
+        sessions.Forget(user.Id);
         return Results.Ok(UserView.From(user, await index.GetAsync(ct)));
     }
 
-    private static async Task<IResult> ResetPasswordAsync(string username, PasswordRequest request, CurrentUser current, UserAdministration admin, CancellationToken ct)
+    private static async Task<IResult> ResetPasswordAsync(string username, PasswordRequest request, CurrentUser current, UserAdministration admin, SessionValidator sessions, CancellationToken ct)
     {
-        await admin.ResetPasswordAsync(username, request.Password ?? "", current.Actor, await current.ScopeAsync(ct), ct);
+        var user = await admin.ResetPasswordAsync(username, request.Password ?? "", current.Actor, await current.ScopeAsync(ct), ct);
+        sessions.Forget(user.Id);
         return Results.NoContent();
     }
 
-    private static async Task<IResult> SetRolesAsync(string username, RolesRequest request, CurrentUser current, UserAdministration admin, EstablishmentIndex index, CancellationToken ct)
+    private static async Task<IResult> SetRolesAsync(string username, RolesRequest request, CurrentUser current, UserAdministration admin, EstablishmentIndex index, SessionValidator sessions, CancellationToken ct)
     {
         var user = await admin.SetRolesAsync(username, request.Roles ?? [], current.Actor, await current.ScopeAsync(ct), ct);
+        sessions.Forget(user.Id);
         return Results.Ok(UserView.From(user, await index.GetAsync(ct)));
     }
 

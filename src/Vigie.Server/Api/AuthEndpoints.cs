@@ -62,10 +62,11 @@ internal static class AuthEndpoints
         return Results.Ok(UserView.From(user, await index.GetAsync(ct)));
     }
 
-    private static async Task<IResult> ChangePasswordAsync(PasswordChange request, CurrentUser current, UserAdministration users, CancellationToken ct)
+    private static async Task<IResult> ChangePasswordAsync(PasswordChange request, CurrentUser current, UserAdministration users, SessionValidator sessions, CancellationToken ct)
     {
-        await users.ChangeOwnPasswordAsync(current.Id ?? throw VigieException.Forbidden("no user"), request.CurrentPassword ?? "",
+        var user = await users.ChangeOwnPasswordAsync(current.Id ?? throw VigieException.Forbidden("no user"), request.CurrentPassword ?? "",
             request.NewPassword ?? "", current.Actor, ct);
+        sessions.Forget(user.Id);
         return Results.NoContent();
     }
 
@@ -75,15 +76,17 @@ internal static class AuthEndpoints
         return Results.Ok(new { secret = started.Secret, otpauth_uri = started.Uri });
     }
 
-    private static async Task<IResult> ConfirmTotpAsync(CodeRequest request, CurrentUser current, TotpEnrolment totp, CancellationToken ct)
+    private static async Task<IResult> ConfirmTotpAsync(CodeRequest request, CurrentUser current, TotpEnrolment totp, SessionValidator sessions, CancellationToken ct)
     {
         var codes = await totp.ConfirmAsync(current.Id ?? throw VigieException.Forbidden("no user"), request.Code, current.Actor, ct);
+        sessions.Forget(current.Id.Value);
         return Results.Ok(new { recovery_codes = codes });
     }
 
-    private static async Task<IResult> DisableTotpAsync(CodeRequest request, CurrentUser current, TotpEnrolment totp, CancellationToken ct)
+    private static async Task<IResult> DisableTotpAsync(CodeRequest request, CurrentUser current, TotpEnrolment totp, SessionValidator sessions, CancellationToken ct)
     {
         await totp.DisableAsync(current.Id ?? throw VigieException.Forbidden("no user"), request.Code, current.Actor, ct);
+        sessions.Forget(current.Id.Value);
         return Results.NoContent();
     }
 }
