@@ -26,7 +26,11 @@ internal static class VigieCli
         if (parse.Errors.Count > 0)
         {
             // One clear line per problem, then where to look; never the whole help page on a typo.
-            foreach (var error in parse.Errors)
+            // "Required command was not provided" only restates an unknown verb reported beside it.
+            var errors = parse.Errors.Count > 1
+                ? parse.Errors.Where(e => !e.Message.StartsWith("Required command", StringComparison.Ordinal)).ToList()
+                : parse.Errors.ToList();
+            foreach (var error in errors)
                 await Console.Error.WriteLineAsync($"vigie: {error.Message}");
             var verb = string.Join(' ', CommandPath(parse.CommandResult.Command, root));
             await Console.Error.WriteLineAsync($"Run 'vigie{(verb.Length > 0 ? " " + verb : "")} --help' for usage.");
