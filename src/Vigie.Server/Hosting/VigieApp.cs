@@ -20,6 +20,9 @@ internal static class VigieApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+            // Console pages are found in this assembly whoever hosts it (the vigie executable or a test).
+            ApplicationName = typeof(VigieApp).Assembly.GetName().Name,
             EnvironmentName = "Production",
         });
         builder.Configuration.AddConfiguration(options.Configuration);
@@ -70,6 +73,16 @@ internal static class VigieApp
         });
         services.Configure<RouteHandlerOptions>(r => r.ThrowOnBadRequest = true);
         services.AddOpenApi("v1");
+        // Accented French text is written as is, not as numeric character references.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        services.AddRazorPages(o => o.Conventions.Add(new WebConsole.ConsoleAccessConvention()));
+        services.AddAntiforgery(a =>
+        {
+            a.Cookie.Name = "vigie.csrf";
+            a.Cookie.SameSite = SameSiteMode.Strict;
+            a.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
         AddAuthentication(services);
         services.AddAuthorization();
 
@@ -77,6 +90,7 @@ internal static class VigieApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(SecurityHeaders);
+        app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -85,6 +99,7 @@ internal static class VigieApp
         AdministrationEndpoints.Map(app);
         SecurityEventEndpoints.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json").AllowPublic();
+        app.MapRazorPages();
         return app;
     }
 
