@@ -10,8 +10,10 @@ namespace Vigie.Core.Data;
 /// <summary>
 /// Vigie's state, one model for SQLite and PostgreSQL. The schema itself is created by the
 /// SQL migrations of Vigie.Storage (one set per provider); this model maps onto it.
+/// Each feature adds its sets in a partial file beside this one (<c>VigieDbContext.Feature.cs</c>) and its
+/// mappings as <see cref="IEntityTypeConfiguration{TEntity}"/> classes in its own folder.
 /// </summary>
-public class VigieDbContext(DbContextOptions<VigieDbContext> options) : DbContext(options)
+public partial class VigieDbContext(DbContextOptions<VigieDbContext> options) : DbContext(options)
 {
     public DbSet<Establishment> Establishments => Set<Establishment>();
     public DbSet<User> Users => Set<User>();
@@ -56,6 +58,7 @@ public class VigieDbContext(DbContextOptions<VigieDbContext> options) : DbContex
             e.Property(x => x.Type).HasConversion<int>();
         });
 
+        b.ApplyConfigurationsFromAssembly(typeof(VigieDbContext).Assembly);
         ApplySnakeCaseAndUtc(b);
     }
 
