@@ -28,10 +28,11 @@ internal static partial class SigmaDocumentReader
             result.Errors.Add(new SigmaLoadError(path, (int)e.Start.Line, PeekId(text), "malformed YAML: " + Flatten(e)));
             return;
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
-            // Duplicate keys surface from the representation model as ArgumentException.
-            result.Errors.Add(new SigmaLoadError(path, 0, PeekId(text), "malformed YAML: " + e.Message));
+            // Duplicate keys surface as ArgumentException, some scanner states as InvalidOperationException:
+            // neither carries a position, so replay the parser to find the last line it understood.
+            result.Errors.Add(new SigmaLoadError(path, LastParsedLine(text), PeekId(text), "malformed YAML: " + e.Message));
             return;
         }
         foreach (var document in stream.Documents)
@@ -65,6 +66,22 @@ internal static partial class SigmaDocumentReader
                 result.Errors.Add(new SigmaLoadError(path, e.Line, id, e.Message));
             }
         }
+    }
+
+    private static int LastParsedLine(string text)
+    {
+        var line = 1;
+        try
+        {
+            var parser = new Parser(new StringReader(text));
+            while (parser.MoveNext())
+                line = (int)parser.Current!.End.Line;
+        }
+        catch (Exception e) when (e is YamlException or ArgumentException or InvalidOperationException)
+        {
+            // The failure point: the line reached so far is the answer.
+        }
+        return line;
     }
 
     private static string Flatten(YamlException e)
