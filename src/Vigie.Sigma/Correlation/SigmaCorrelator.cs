@@ -46,6 +46,9 @@ public sealed class SigmaCorrelator
         }
     }
 
+    /// <summary>Groups currently held, over every correlation.</summary>
+    internal int GroupCount => _states.Sum(s => s.Groups.Count);
+
     /// <summary>Whether any correlation is loaded.</summary>
     public bool HasCorrelations => _states.Count > 0;
 
