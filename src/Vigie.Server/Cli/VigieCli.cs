@@ -16,6 +16,7 @@ internal static class VigieCli
         root.Subcommands.Add(UserCommands.Create());
         root.Subcommands.Add(CollectorCommands.Create());
         root.Subcommands.Add(VersionCommand.Create());
+        root.Subcommands.Add(SigmaCommands.Create());
         return root;
     }
 

@@ -1,0 +1,333 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Vigie.Sigma;
+using Vigie.Sigma.Correlation;
+using Vigie.Sigma.Events;
+using Vigie.Sigma.Mapping;
+
+namespace Vigie.Server.Cli;
+
+/// <summary><c>vigie sigma check</c> and <c>vigie sigma scan</c>: load Sigma rules, run them over event files.</summary>
+internal static class SigmaCommands
+{
+    private static readonly JsonWriterOptions Compact = new() { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static Command Create()
+    {
+        var sigma = new Command("sigma", "Sigma detection rules: check them, scan events with them.");
+        sigma.Subcommands.Add(CreateCheck());
+        sigma.Subcommands.Add(CreateScan());
+        return sigma;
+    }
+
+    private static Command CreateCheck()
+    {
+        var paths = new Argument<string[]>("paths") { Description = "Rule files or folders (searched recursively).", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--output") { Description = "text (default) or json." };
+        output.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("check", "Load every rule under the paths; report what loaded and each rejected file with its reason.");
+        command.Arguments.Add(paths);
+        command.Options.Add(output);
+        command.SetAction((parse, _) =>
+        {
+            var set = SigmaRuleSet.Load(parse.GetValue(paths)!);
+            if (parse.GetValue(output) == "json")
+            {
+                using var stream = Console.OpenStandardOutput();
+                using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("loaded", set.Rules.Count);
+                    json.WriteNumber("correlations", set.Correlations.Count);
+                    json.WriteNumber("filters", set.Filters.Count);
+                    json.WriteNumber("files", set.FileCount);
+                    json.WriteStartArray("rejected");
+                    foreach (var e in set.Errors)
+                    {
+                        json.WriteStartObject();
+                        json.WriteString("path", e.Path);
+                        json.WriteString("error", e.Message);
+                        json.WriteNumber("line", e.Line);
+                        if (e.RuleId is not null)
+                            json.WriteString("rule_id", e.RuleId);
+                        json.WriteEndObject();
+                    }
+                    json.WriteEndArray();
+                    json.WriteEndObject();
+                }
+                stream.Write("\n"u8);
+            }
+            else
+            {
+                Console.WriteLine($"{set.FileCount} files: {set.Rules.Count} rules loaded, {set.Correlations.Count} correlations, {set.Filters.Count} filters, {set.Errors.Count} rejected");
+                foreach (var e in set.Errors)
+                    Console.WriteLine($"rejected {e}");
+            }
+            return Task.FromResult(set.Errors.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed);
+        });
+        return command;
+    }
+
+    private static Command CreateScan()
+    {
+        var rules = new Option<string[]>("--rules") { Description = "Rule files or folders.", Required = true, AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
+        var input = new Option<string[]>("--input") { Description = "Event files: JSON (object, array, lines, concatenated objects).", Required = true, AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--output") { Description = "table (default), jsonl (one line per match) or csv (a timeline sorted by event time)." };
+        output.AcceptOnlyFromAmong("table", "jsonl", "csv");
+        var minLevel = new Option<string?>("--min-level") { Description = "Only rules of this level or above: informational, low, medium, high, critical." };
+        minLevel.AcceptOnlyFromAmong("informational", "low", "medium", "high", "critical");
+        var status = new Option<string[]>("--status") { Description = "Only rules of these statuses: stable, test, experimental, deprecated, unsupported.", AllowMultipleArgumentsPerToken = true };
+        var mapping = new Option<string>("--mapping") { Description = "Field names of the events: windows (EVTX/Sysmon names, default), ecs, none." };
+        mapping.AcceptOnlyFromAmong("windows", "ecs", "none");
+        var anyLogsource = new Option<bool>("--any-logsource") { Description = "Run every rule on every event, whatever its logsource." };
+        var command = new Command("scan", "Evaluate Sigma rules (and correlations) over events read from files.");
+        command.Options.Add(rules);
+        command.Options.Add(input);
+        command.Options.Add(output);
+        command.Options.Add(minLevel);
+        command.Options.Add(status);
+        command.Options.Add(mapping);
+        command.Options.Add(anyLogsource);
+        command.SetAction((parse, cancellation) => Task.FromResult(Scan(
+            parse.GetValue(rules)!, parse.GetValue(input)!, parse.GetValue(output) ?? "table", parse.GetValue(minLevel),
+            parse.GetValue(status) ?? [], parse.GetValue(mapping) ?? "windows", parse.GetValue(anyLogsource), cancellation)));
+        return command;
+    }
+
+    private sealed record Hit(SigmaRule? Rule, SigmaCorrelationMatch? Correlation, string Input, int EventIndex, DateTimeOffset? Time, string? RecordId, ISigmaEvent? Event);
+
+    private static int Scan(string[] rulePaths, string[] inputs, string output, string? minLevel, string[] statuses, string mappingName,
+        bool anyLogsource, CancellationToken cancellation)
+    {
+        var set = SigmaRuleSet.Load(rulePaths);
+        foreach (var e in set.Errors)
+            Console.Error.WriteLine($"vigie: rejected {e}");
+        var level = minLevel is null ? SigmaLevel.None : Enum.Parse<SigmaLevel>(minLevel, ignoreCase: true);
+        var wanted = statuses.Select(s => Enum.TryParse<SigmaStatus>(s, true, out var st) ? st
+            : throw new CliException($"unknown status '{s}' (stable, test, experimental, deprecated, unsupported)", ExitCodes.Usage)).ToHashSet();
+        var engine = SigmaEngine.Compile(set, new SigmaEngineOptions
+        {
+            FieldMapping = SigmaFieldMappings.Find(mappingName)!,
+            Logsources = anyLogsource ? null : SigmaLogsourceCatalog.CreateDefault(),
+            RuleSelector = r => r.Level >= level && (wanted.Count == 0 || wanted.Contains(r.Status)),
+        });
+        if (engine.Rules.Count == 0)
+            throw new CliException("no rule to run: none loaded, or none selected by --min-level/--status");
+
+        var evaluator = engine.CreateEvaluator();
+        var hits = new List<Hit>();
+        var matches = new List<SigmaRule>();
+        var clock = Stopwatch.StartNew();
+        var lastProgress = TimeSpan.Zero;
+        long events = 0;
+        foreach (var path in inputs)
+        {
+            if (!File.Exists(path))
+                throw new CliException($"{path}: no such file");
+            var index = 0;
+            foreach (var e in SigmaEventInputs.Read(path))
+            {
+                cancellation.ThrowIfCancellationRequested();
+                matches.Clear();
+                if (evaluator.Evaluate(e, matches) > 0)
+                {
+                    DateTimeOffset? time = SigmaEventTime.TryGetTime(e, out var t) ? t : null;
+                    var recordId = SigmaEventTime.GetRecordId(e);
+                    foreach (var rule in matches)
+                        hits.Add(new Hit(rule, null, path, index, time, recordId, e));
+                }
+                index++;
+                events++;
+                if (clock.Elapsed - lastProgress > TimeSpan.FromSeconds(2))
+                {
+                    lastProgress = clock.Elapsed;
+                    Console.Error.WriteLine($"vigie: {events:N0} events scanned ({events / clock.Elapsed.TotalSeconds:N0}/s), {hits.Count:N0} matches");
+                }
+            }
+        }
+
+        var correlator = new SigmaCorrelator(set);
+        var correlated = new List<Hit>();
+        if (correlator.HasCorrelations)
+        {
+            // Correlations need event-time order across every input.
+            var fired = new List<SigmaCorrelationMatch>();
+            foreach (var hit in hits.Where(h => h.Time is not null).OrderBy(h => h.Time))
+                correlator.Process(hit.Rule!, hit.Event!, hit.Time!.Value, fired);
+            correlator.Flush(fired);
+            correlated.AddRange(fired.Select(f => new Hit(null, f, "", -1, f.Time, null, null)));
+        }
+        var reported = hits.Where(h => !engine.IsCorrelationOnly(h.Rule!)).Concat(correlated).ToList();
+
+        using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
+        switch (output)
+        {
+            case "jsonl":
+                WriteJsonLines(stdout, reported);
+                break;
+            case "csv":
+                WriteCsv(stdout, reported);
+                break;
+            default:
+                WriteTable(stdout, reported, events, engine.Rules.Count, clock.Elapsed);
+                break;
+        }
+        stdout.Flush();
+        if (events >= 10_000 || clock.Elapsed > TimeSpan.FromSeconds(2))
+            Console.Error.WriteLine($"vigie: {events:N0} events scanned in {clock.Elapsed.TotalSeconds:N1} s, {reported.Count:N0} matches");
+        return ExitCodes.Ok;
+    }
+
+    private static string LevelName(SigmaLevel level) => level == SigmaLevel.None ? "" : level.ToString().ToLowerInvariant();
+
+    private static void WriteJsonLines(StreamWriter writer, List<Hit> hits)
+    {
+        var buffer = new MemoryStream();
+        foreach (var hit in hits)
+        {
+            buffer.SetLength(0);
+            using (var json = new Utf8JsonWriter(buffer, Compact))
+            {
+                json.WriteStartObject();
+                if (hit.Rule is { } rule)
+                {
+                    json.WriteString("rule_id", rule.Id ?? rule.Name);
+                    json.WriteString("rule_title", rule.Title);
+                    json.WriteString("level", LevelName(rule.Level));
+                    json.WriteStartArray("tags");
+                    foreach (var tag in rule.Tags)
+                        json.WriteStringValue(tag);
+                    json.WriteEndArray();
+                    json.WriteString("input", hit.Input);
+                    json.WriteNumber("event_index", hit.EventIndex);
+                    if (hit.Time is { } time)
+                        json.WriteString("timestamp", SigmaEventTime.Format(time));
+                    if (hit.RecordId is not null)
+                        json.WriteString("record_id", hit.RecordId);
+                }
+                else
+                {
+                    var c = hit.Correlation!;
+                    json.WriteString("rule_id", c.Correlation.Id ?? c.Correlation.Name);
+                    json.WriteString("rule_title", c.Correlation.Title);
+                    json.WriteString("level", LevelName(c.Correlation.Level));
+                    json.WriteStartArray("tags");
+                    foreach (var tag in c.Correlation.Tags)
+                        json.WriteStringValue(tag);
+                    json.WriteEndArray();
+                    json.WriteString("correlation", CorrelationTypeName(c.Correlation.Type));
+                    json.WriteString("timestamp", SigmaEventTime.Format(c.Time));
+                    json.WriteStartObject("group");
+                    for (var i = 0; i < c.Group.Count; i++)
+                        json.WriteString(c.Correlation.GroupBy[i], c.Group[i]);
+                    json.WriteEndObject();
+                    json.WriteNumber("value", c.Value);
+                    json.WriteNumber("event_count", c.EventCount);
+                }
+                json.WriteEndObject();
+            }
+            writer.WriteLine(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        }
+    }
+
+    private static string CorrelationTypeName(SigmaCorrelationType type) => type switch
+    {
+        SigmaCorrelationType.EventCount => "event_count",
+        SigmaCorrelationType.ValueCount => "value_count",
+        SigmaCorrelationType.Temporal => "temporal",
+        SigmaCorrelationType.TemporalOrdered => "temporal_ordered",
+        SigmaCorrelationType.ValueSum => "value_sum",
+        SigmaCorrelationType.ValueAvg => "value_avg",
+        SigmaCorrelationType.ValuePercentile => "value_percentile",
+        _ => type.ToString(),
+    };
+
+    private static readonly string[] HostFields = ["Computer", "host.name", "Hostname", "ComputerName", "hostname"];
+    private static readonly string[] SourceFields = ["Channel", "winlog.channel", "event.dataset", "eventSource", "type"];
+    private static readonly string[] EventIdFields = ["EventID", "event.code", "eventName"];
+    private static readonly string[] KeyFields =
+    [
+        "CommandLine", "process.command_line", "Image", "process.executable", "TargetFilename", "file.path", "TargetObject", "registry.path",
+        "Details", "ParentImage", "QueryName", "dns.question.name", "DestinationIp", "destination.ip", "ScriptBlockText", "ImageLoaded",
+        "PipeName", "ServiceName", "TargetUserName", "IpAddress", "eventName", "userIdentity.arn",
+    ];
+
+    private static string? First(ISigmaEvent? e, IEnumerable<string> fields)
+    {
+        if (e is null)
+            return null;
+        foreach (var f in fields)
+        {
+            if (e.TryGetField(f, out var v) && v.Text is { Length: > 0 } text)
+                return text;
+        }
+        return null;
+    }
+
+    private static string KeyValues(Hit hit)
+    {
+        if (hit.Correlation is { } c)
+            return string.Join("; ", c.Correlation.GroupBy.Select((g, i) => $"{g}={c.Group[i]}")) + $"; value={c.Value.ToString(CultureInfo.InvariantCulture)}";
+        var e = hit.Event!;
+        var fields = hit.Rule!.Fields.Count > 0 ? hit.Rule.Fields.Concat(KeyFields) : KeyFields;
+        var parts = new List<string>();
+        foreach (var f in fields.Distinct(StringComparer.Ordinal))
+        {
+            if (parts.Count == 3)
+                break;
+            if (e.TryGetField(f, out var v) && v.Text is { Length: > 0 } text)
+                parts.Add($"{f}={text}");
+        }
+        return string.Join("; ", parts);
+    }
+
+    private static void WriteCsv(StreamWriter writer, List<Hit> hits)
+    {
+        writer.WriteLine("timestamp,host,channel,event_id,level,rule_title,details,input,event_index,record_id");
+        foreach (var hit in hits.OrderBy(h => h.Time ?? DateTimeOffset.MaxValue).ThenBy(h => h.Input, StringComparer.Ordinal).ThenBy(h => h.EventIndex))
+        {
+            var level = hit.Rule?.Level ?? hit.Correlation!.Correlation.Level;
+            var title = hit.Rule?.Title ?? hit.Correlation!.Correlation.Title;
+            string?[] cells =
+            [
+                hit.Time is { } t ? SigmaEventTime.Format(t) : "",
+                First(hit.Event, HostFields),
+                hit.Correlation is null ? First(hit.Event, SourceFields) : "correlation:" + CorrelationTypeName(hit.Correlation.Correlation.Type),
+                First(hit.Event, EventIdFields),
+                LevelName(level),
+                title,
+                KeyValues(hit),
+                hit.Input,
+                hit.EventIndex >= 0 ? hit.EventIndex.ToString(CultureInfo.InvariantCulture) : "",
+                hit.RecordId,
+            ];
+            writer.WriteLine(string.Join(',', cells.Select(Csv)));
+        }
+    }
+
+    private static string Csv(string? cell)
+    {
+        cell ??= "";
+        cell = cell.Replace("\r", "", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+        return cell.AsSpan().IndexOfAny(",\"") >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
+    }
+
+    private static void WriteTable(StreamWriter writer, List<Hit> hits, long events, int rules, TimeSpan elapsed)
+    {
+        foreach (var hit in hits)
+        {
+            var level = LevelName(hit.Rule?.Level ?? hit.Correlation!.Correlation.Level);
+            var time = hit.Time is { } t ? SigmaEventTime.Format(t) : "-";
+            var where = hit.Correlation is null ? $"{hit.Input}#{hit.EventIndex}" : "correlation";
+            var title = hit.Rule?.Title ?? hit.Correlation!.Correlation.Title;
+            var details = KeyValues(hit);
+            if (details.Length > 160)
+                details = details[..157] + "...";
+            writer.WriteLine($"{time,-24}  {level,-13}  {title}  [{where}]  {details}");
+        }
+        writer.WriteLine($"{hits.Count} matches in {events} events, {rules} rules, {elapsed.TotalSeconds:N2} s");
+    }
+}

@@ -1,0 +1,19 @@
+namespace Vigie.Sigma.Evaluation;
+
+/// <summary>A rule ready to evaluate: its condition tree (filters folded in) and which events it applies to.</summary>
+internal sealed class CompiledRule(int index, SigmaRule rule, ConditionNode root, int logsource)
+{
+    /// <summary>Position in the engine's rule order; matches are reported in this order.</summary>
+    public int Index { get; } = index;
+    public SigmaRule Rule { get; } = rule;
+    public ConditionNode Root { get; } = root;
+    /// <summary>Index of the resolved logsource predicate, or -1 when the catalog does not define it.</summary>
+    public int Logsource { get; } = logsource;
+    /// <summary>
+    /// Literals of which one must occur in the event for the rule to match, or null when the rule has no
+    /// such requirement (it is then evaluated on every event of its logsource).
+    /// </summary>
+    public string[]? RequiredLiterals { get; set; }
+    /// <summary>The field each required literal must occur in (-1: any value, for keywords).</summary>
+    public int[]? RequiredFields { get; set; }
+}

@@ -1,0 +1,91 @@
+using System.Buffers;
+
+namespace Vigie.Sigma.Evaluation;
+
+/// <summary>
+/// The literals the rules of one logsource require, found in an event's text in one pass: a vectorised
+/// multi-string search (<see cref="SearchValues{T}"/>, case-insensitive) locates each occurrence, then a
+/// table keyed by the occurrence's first characters tells which literals start there.
+/// </summary>
+internal sealed class LiteralIndex
+{
+    private const int PrefixLength = 4;
+    private readonly SearchValues<string> _search;
+    private readonly string[] _literals;
+    // [k] maps the upper-cased first k characters (k = min(length, 4)) to the literals that start with them.
+    private readonly Dictionary<ulong, int[]>[] _byPrefix;
+
+    public LiteralIndex(string[] literals)
+    {
+        _literals = literals;
+        _search = SearchValues.Create(literals, StringComparison.OrdinalIgnoreCase);
+        _byPrefix = new Dictionary<ulong, int[]>[PrefixLength + 1];
+        var groups = new Dictionary<ulong, List<int>>[PrefixLength + 1];
+        for (var k = 1; k <= PrefixLength; k++)
+            groups[k] = [];
+        for (var i = 0; i < literals.Length; i++)
+        {
+            var k = Math.Min(literals[i].Length, PrefixLength);
+            var key = Pack(literals[i].AsSpan(0, k));
+            if (!groups[k].TryGetValue(key, out var list))
+                groups[k][key] = list = [];
+            list.Add(i);
+        }
+        for (var k = 1; k <= PrefixLength; k++)
+            _byPrefix[k] = groups[k].ToDictionary(p => p.Key, p => p.Value.ToArray());
+    }
+
+    public int Count => _literals.Length;
+
+    /// <summary>Calls <paramref name="found"/> with the id of every literal occurring in <paramref name="text"/> (repeats possible).</summary>
+    public void Scan<TSink>(ReadOnlySpan<char> text, ref TSink found) where TSink : struct, ILiteralSink
+    {
+        var offset = 0;
+        while (true)
+        {
+            var hit = text[offset..].IndexOfAny(_search);
+            if (hit < 0)
+                return;
+            var at = offset + hit;
+            var rest = text[at..];
+            var verified = false;
+            for (var k = 1; k <= PrefixLength && k <= rest.Length; k++)
+            {
+                if (!_byPrefix[k].TryGetValue(Pack(rest[..k]), out var candidates))
+                    continue;
+                foreach (var id in candidates)
+                {
+                    if (rest.StartsWith(_literals[id], StringComparison.OrdinalIgnoreCase))
+                    {
+                        found.Found(id);
+                        verified = true;
+                    }
+                }
+            }
+            if (!verified)
+            {
+                // Case folding outside ASCII can disagree with the prefix table; check every literal here.
+                for (var id = 0; id < _literals.Length; id++)
+                {
+                    if (rest.StartsWith(_literals[id], StringComparison.OrdinalIgnoreCase))
+                        found.Found(id);
+                }
+            }
+            offset = at + 1;
+        }
+    }
+
+    private static ulong Pack(ReadOnlySpan<char> chars)
+    {
+        ulong key = 0;
+        for (var i = 0; i < chars.Length; i++)
+            key |= (ulong)char.ToUpperInvariant(chars[i]) << (16 * i);
+        return key;
+    }
+}
+
+/// <summary>Receives literal ids from <see cref="LiteralIndex.Scan"/> (a struct, so the call is devirtualised).</summary>
+internal interface ILiteralSink
+{
+    void Found(int literal);
+}

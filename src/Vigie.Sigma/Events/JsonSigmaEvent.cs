@@ -1,0 +1,306 @@
+using System.Text.Json;
+
+namespace Vigie.Sigma.Events;
+
+/// <summary>
+/// A JSON event: flat objects (<c>{"Image": …}</c>), nested ECS objects addressed by dotted names
+/// (<c>process.command_line</c> finds a literal key of that name or the nested path), and Windows events
+/// as EVTX renders them to JSON (<c>{"Event": {"System": …, "EventData": …}}</c>), whose
+/// <c>EventData</c>, <c>UserData</c> and <c>System</c> fields are found by their plain names
+/// (<c>Image</c>, <c>EventID</c>, <c>Channel</c>, <c>Provider_Name</c>, <c>TimeCreated</c>).
+/// </summary>
+public sealed class JsonSigmaEvent : ISigmaEvent
+{
+    private readonly JsonElement _root;
+    private readonly bool _isWindows;
+    private readonly JsonElement _system;
+    private JsonElement _eventData;
+    private readonly JsonElement _userData;
+    private bool _eventDataDecoded;
+    private bool? _spacedNames;
+
+    /// <summary>Wraps a parsed JSON value; the element must stay valid (its document undisposed) while the event is used.</summary>
+    public JsonSigmaEvent(JsonElement root)
+    {
+        _root = root;
+        if (root.ValueKind == JsonValueKind.Object
+            && root.TryGetProperty("Event"u8, out var ev) && ev.ValueKind == JsonValueKind.Object
+            && ev.TryGetProperty("System"u8, out var system) && system.ValueKind == JsonValueKind.Object)
+        {
+            _isWindows = true;
+            _system = system;
+            if (ev.TryGetProperty("EventData"u8, out var data) && data.ValueKind == JsonValueKind.Object)
+                _eventData = data;
+            if (ev.TryGetProperty("UserData"u8, out var user) && user.ValueKind == JsonValueKind.Object)
+            {
+                // UserData holds one element named after the event's template; its children are the fields.
+                foreach (var child in user.EnumerateObject())
+                {
+                    if (child.Value.ValueKind == JsonValueKind.Object)
+                        _userData = child.Value;
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>The wrapped JSON value.</summary>
+    public JsonElement Root => _root;
+
+    /// <inheritdoc />
+    public bool TryGetField(string name, out SigmaFieldValue value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (_root.ValueKind != JsonValueKind.Object)
+        {
+            value = default;
+            return false;
+        }
+        if (_isWindows && TryGetWindowsField(name, out value))
+            return true;
+        if (TryGetPath(_root, name, out var element))
+        {
+            value = Convert(element);
+            return true;
+        }
+        // Some collectors ship Sysmon's EventData as a JSON string inside a flat record.
+        if (!_isWindows && TryGetDecodedEventData(out var data) && TryGetPath(data, name, out element))
+        {
+            value = Convert(element);
+            return true;
+        }
+        value = default;
+        return false;
+    }
+
+    /// <inheritdoc />
+    public void CollectValues(List<SigmaFieldValue> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        Collect(_root, values);
+        if (!_isWindows && TryGetDecodedEventData(out var data))
+            Collect(data, values);
+    }
+
+    private bool TryGetDecodedEventData(out JsonElement data)
+    {
+        if (!_eventDataDecoded)
+        {
+            _eventDataDecoded = true;
+            if (_root.TryGetProperty("EventData"u8, out var raw) && raw.ValueKind == JsonValueKind.String)
+            {
+                var text = raw.GetString();
+                if (text is { Length: > 1 } && text[0] == '{')
+                {
+                    try
+                    {
+                        using var doc = JsonDocument.Parse(text);
+                        _eventData = doc.RootElement.Clone();
+                    }
+                    catch (JsonException)
+                    {
+                        // Not JSON after all: the string stays an ordinary field value.
+                    }
+                }
+            }
+        }
+        data = _eventData;
+        return data.ValueKind == JsonValueKind.Object;
+    }
+
+    private bool TryGetWindowsField(string name, out SigmaFieldValue value)
+    {
+        if (_eventData.ValueKind == JsonValueKind.Object)
+        {
+            if (TryGetDataField(_eventData, name, out value))
+                return true;
+            // Some providers (Windows Defender) name their data with spaces ("Threat Name"); rules write
+            // the name without them (ThreatName), as Windows event tooling presents it.
+            if (_spacedNames ??= HasSpacedNames(_eventData))
+            {
+                foreach (var property in _eventData.EnumerateObject())
+                {
+                    if (property.Name.Contains(' ', StringComparison.Ordinal)
+                        && string.Equals(property.Name.Replace(" ", "", StringComparison.Ordinal), name, StringComparison.Ordinal))
+                    {
+                        value = Convert(property.Value);
+                        return true;
+                    }
+                }
+            }
+        }
+        if (_userData.ValueKind == JsonValueKind.Object && _userData.TryGetProperty(name, out var u))
+        {
+            value = Convert(u);
+            return true;
+        }
+        if (_system.TryGetProperty(name, out var s))
+        {
+            value = Convert(s);
+            return true;
+        }
+        // System attributes: Provider_Name, Execution_ProcessID, Security_UserID, TimeCreated_SystemTime, and
+        // the short names that tools commonly use for them.
+        switch (name)
+        {
+            case "ProcessID" or "ThreadID":
+                return TryGetAttribute("Execution", name, out value);
+            case "UserID" or "SecurityUserID":
+                return TryGetAttribute("Security", "UserID", out value);
+            case "SystemTime":
+                return TryGetAttribute("TimeCreated", "SystemTime", out value);
+            case "EventRecordId" or "RecordID":
+                return TryGetSystem("EventRecordID", out value);
+            case "Provider":
+                return TryGetAttribute("Provider", "Name", out value);
+        }
+        var underscore = name.IndexOf('_', StringComparison.Ordinal);
+        if (underscore > 0 && underscore < name.Length - 1)
+            return TryGetAttribute(name[..underscore], name[(underscore + 1)..], out value);
+        value = default;
+        return false;
+    }
+
+    private static bool HasSpacedNames(JsonElement data)
+    {
+        foreach (var property in data.EnumerateObject())
+        {
+            if (property.Name.Contains(' ', StringComparison.Ordinal))
+                return true;
+        }
+        return false;
+    }
+
+    private bool TryGetSystem(string name, out SigmaFieldValue value)
+    {
+        if (_system.TryGetProperty(name, out var s))
+        {
+            value = Convert(s);
+            return true;
+        }
+        value = default;
+        return false;
+    }
+
+    private bool TryGetAttribute(string element, string attribute, out SigmaFieldValue value)
+    {
+        if (_system.TryGetProperty(element, out var e) && e.ValueKind == JsonValueKind.Object
+            && e.TryGetProperty("#attributes"u8, out var attributes) && attributes.ValueKind == JsonValueKind.Object
+            && attributes.TryGetProperty(attribute, out var a))
+        {
+            value = Convert(a);
+            return true;
+        }
+        value = default;
+        return false;
+    }
+
+    private static bool TryGetDataField(JsonElement data, string name, out SigmaFieldValue value)
+    {
+        if (data.TryGetProperty(name, out var direct))
+        {
+            value = Convert(direct);
+            return true;
+        }
+        // Unflattened rendering: "Data": [{"#attributes": {"Name": "Image"}, "#text": "…"}, …].
+        if (data.TryGetProperty("Data"u8, out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in list.EnumerateArray())
+            {
+                if (item.ValueKind == JsonValueKind.Object
+                    && item.TryGetProperty("#attributes"u8, out var attributes) && attributes.ValueKind == JsonValueKind.Object
+                    && attributes.TryGetProperty("Name"u8, out var n) && n.ValueKind == JsonValueKind.String && n.ValueEquals(name))
+                {
+                    value = item.TryGetProperty("#text"u8, out var text) ? Convert(text) : SigmaFieldValue.Null;
+                    return true;
+                }
+            }
+        }
+        value = default;
+        return false;
+    }
+
+    /// <summary>A literal key first, then each split of the dotted name into a key and a nested remainder.</summary>
+    private static bool TryGetPath(JsonElement obj, string name, out JsonElement element)
+    {
+        return TryGetPath(obj, name.AsSpan(), name, out element);
+    }
+
+    private static bool TryGetPath(JsonElement obj, ReadOnlySpan<char> name, string? whole, out JsonElement element)
+    {
+        if (obj.ValueKind != JsonValueKind.Object)
+        {
+            element = default;
+            return false;
+        }
+        if (whole is not null ? obj.TryGetProperty(whole, out element) : obj.TryGetProperty(name, out element))
+            return true;
+        for (var dot = name.IndexOf('.'); dot > 0; dot = NextDot(name, dot))
+        {
+            if (obj.TryGetProperty(name[..dot], out var child) && TryGetPath(child, name[(dot + 1)..], null, out element))
+                return true;
+        }
+        element = default;
+        return false;
+
+        static int NextDot(ReadOnlySpan<char> name, int previous)
+        {
+            var next = name[(previous + 1)..].IndexOf('.');
+            return next < 0 ? -1 : previous + 1 + next;
+        }
+    }
+
+    private static SigmaFieldValue Convert(JsonElement e)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.String:
+                return SigmaFieldValue.FromString(e.GetString()!);
+            case JsonValueKind.Number:
+                return SigmaFieldValue.FromNumber(e.TryGetDouble(out var d) ? d : double.NaN, e.GetRawText());
+            case JsonValueKind.True:
+                return SigmaFieldValue.FromBoolean(true);
+            case JsonValueKind.False:
+                return SigmaFieldValue.FromBoolean(false);
+            case JsonValueKind.Array:
+                var items = new List<SigmaFieldValue>(e.GetArrayLength());
+                foreach (var item in e.EnumerateArray())
+                    items.Add(Convert(item));
+                return SigmaFieldValue.FromList(items);
+            case JsonValueKind.Object:
+                // EVTX renders an element with attributes as {"#attributes": …, "#text": value}.
+                if (e.TryGetProperty("#text"u8, out var text))
+                    return Convert(text);
+                return SigmaFieldValue.FromObject(e.GetRawText());
+            case JsonValueKind.Undefined:
+            case JsonValueKind.Null:
+            default:
+                return SigmaFieldValue.Null;
+        }
+    }
+
+    private static void Collect(JsonElement e, List<SigmaFieldValue> values)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var p in e.EnumerateObject())
+                    Collect(p.Value, values);
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in e.EnumerateArray())
+                    Collect(item, values);
+                break;
+            case JsonValueKind.String:
+            case JsonValueKind.Number:
+            case JsonValueKind.True:
+            case JsonValueKind.False:
+                values.Add(Convert(e));
+                break;
+            case JsonValueKind.Undefined:
+            case JsonValueKind.Null:
+            default:
+                break;
+        }
+    }
+}

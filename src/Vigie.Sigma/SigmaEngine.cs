@@ -1,0 +1,222 @@
+using System.Collections.Concurrent;
+using Vigie.Sigma.Evaluation;
+using Vigie.Sigma.Mapping;
+
+namespace Vigie.Sigma;
+
+/// <summary>
+/// A compiled set of Sigma rules. Rules are grouped by the logsource of the events they apply to and
+/// gated by the literals they require, so that an event is evaluated only against the rules that can
+/// match it. Immutable and thread-safe; each thread evaluates through its own <see cref="SigmaEvaluator"/>.
+/// </summary>
+public sealed class SigmaEngine
+{
+    private const int MaxCachedSignatures = 4096;
+    private readonly CompiledRule[] _rules;
+    private readonly SigmaLogsourceCatalog? _catalog;
+    private readonly IReadOnlyList<IReadOnlyList<SigmaLogsourceCatalog.Alternative>>[] _predicates;
+    private readonly int[] _discriminators;
+    private readonly bool[] _discriminatorNeedsValue;
+    private readonly ConcurrentDictionary<string, RuleBucket> _buckets = new(StringComparer.OrdinalIgnoreCase);
+    private readonly RuleBucket? _allRules;
+    private readonly HashSet<SigmaRule> _correlationOnly = [];
+
+    private SigmaEngine(CompiledRule[] rules, string[][] fieldNames, SigmaLogsourceCatalog? catalog,
+        IReadOnlyList<IReadOnlyList<SigmaLogsourceCatalog.Alternative>>[] predicates, int[] discriminators,
+        IReadOnlyList<SigmaEngineDiagnostic> diagnostics, SigmaRuleSet set)
+    {
+        _rules = rules;
+        FieldNames = fieldNames;
+        _catalog = catalog;
+        _predicates = predicates;
+        _discriminators = discriminators;
+        Diagnostics = diagnostics;
+        RuleSet = set;
+        Rules = [.. rules.Select(r => r.Rule)];
+        _discriminatorNeedsValue = new bool[discriminators.Length];
+        if (catalog is not null)
+        {
+            foreach (var definition in catalog.All)
+            {
+                foreach (var alternative in definition)
+                {
+                    foreach (var (field, values) in alternative.Constraints)
+                    {
+                        if (values is not ["*"])
+                            _discriminatorNeedsValue[field] = true;
+                    }
+                }
+            }
+        }
+        else
+        {
+            _allRules = new RuleBucket([.. rules]);
+        }
+        var index = SigmaRuleSet.Index(set.Rules, r => r.Id, r => r.Name);
+        foreach (var correlation in set.Correlations.Where(c => !c.Generate))
+        {
+            foreach (var reference in correlation.Rules)
+            {
+                if (index.TryGetValue(reference, out var rule))
+                    _correlationOnly.Add(rule);
+            }
+        }
+    }
+
+    /// <summary>The compiled rules, in evaluation and reporting order.</summary>
+    public IReadOnlyList<SigmaRule> Rules { get; }
+
+    /// <summary>What was reported while compiling: unmapped fields, unknown logsources, placeholders without values.</summary>
+    public IReadOnlyList<SigmaEngineDiagnostic> Diagnostics { get; }
+
+    /// <summary>The rule set the engine was compiled from (its correlations feed a correlator).</summary>
+    public SigmaRuleSet RuleSet { get; }
+
+    internal string[][] FieldNames { get; }
+
+    /// <summary>
+    /// Whether a rule only feeds correlations (named by a correlation without <c>generate: true</c>), so that
+    /// its own matches are not alerts.
+    /// </summary>
+    public bool IsCorrelationOnly(SigmaRule rule) => _correlationOnly.Contains(rule);
+
+    /// <summary>Compiles the rules of a set (filters folded into the rules they name).</summary>
+    public static SigmaEngine Compile(SigmaRuleSet set, SigmaEngineOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        options ??= new SigmaEngineOptions();
+        var diagnostics = new List<SigmaEngineDiagnostic>();
+        var compiler = new RuleCompiler(options, diagnostics);
+        var catalog = options.Logsources;
+        var discriminators = catalog is null ? [] : catalog.DiscriminatorFields.Select(compiler.RawField).ToArray();
+        var predicates = new List<IReadOnlyList<IReadOnlyList<SigmaLogsourceCatalog.Alternative>>>();
+        var predicateIds = new Dictionary<SigmaLogsource, int>();
+        var filtersByRule = new Dictionary<string, List<SigmaFilter>>(StringComparer.Ordinal);
+        foreach (var filter in set.Filters)
+        {
+            foreach (var reference in filter.Rules)
+            {
+                if (!filtersByRule.TryGetValue(reference, out var list))
+                    filtersByRule[reference] = list = [];
+                list.Add(filter);
+            }
+        }
+
+        var compiled = new List<CompiledRule>();
+        foreach (var rule in set.Rules)
+        {
+            if (options.RuleSelector is { } select && !select(rule))
+                continue;
+            var root = compiler.Compile(rule.Detection, rule, "detection");
+            var filters = new List<SigmaFilter>();
+            if (rule.Id is not null && filtersByRule.TryGetValue(rule.Id, out var byId))
+                filters.AddRange(byId);
+            if (rule.Name is not null && filtersByRule.TryGetValue(rule.Name, out var byName))
+                filters.AddRange(byName);
+            var applied = new List<ConditionNode>();
+            foreach (var filter in filters.Distinct())
+            {
+                if (!Compatible(filter.Logsource, rule.Logsource))
+                {
+                    diagnostics.Add(new SigmaEngineDiagnostic(rule.Reference, rule.Source,
+                        $"filter '{filter.Reference}' is written for logsource {filter.Logsource}, not {rule.Logsource}: not applied"));
+                    continue;
+                }
+                applied.Add(new NotNode(compiler.Compile(filter.Detection, rule, $"filter '{filter.Reference}'")));
+            }
+            if (applied.Count > 0)
+                root = new AndNode([root, .. applied]);
+
+            var logsource = -1;
+            if (catalog is not null)
+            {
+                if (!predicateIds.TryGetValue(rule.Logsource, out logsource))
+                {
+                    var resolved = catalog.Resolve(rule.Logsource, out var unknown);
+                    if (resolved is null)
+                    {
+                        logsource = -1;
+                    }
+                    else
+                    {
+                        logsource = predicates.Count;
+                        predicates.Add(resolved);
+                    }
+                    predicateIds[rule.Logsource] = logsource;
+                    if (unknown is not null)
+                        diagnostics.Add(new SigmaEngineDiagnostic(rule.Reference, rule.Source,
+                            $"logsource {rule.Logsource}: the catalog does not define {unknown}; the rule runs only on events no logsource claims"));
+                }
+                else if (logsource < 0)
+                {
+                    diagnostics.Add(new SigmaEngineDiagnostic(rule.Reference, rule.Source,
+                        $"logsource {rule.Logsource} is not defined; the rule runs only on events no logsource claims"));
+                }
+            }
+            var compiledRule = new CompiledRule(compiled.Count, rule, root, logsource);
+            if (options.UsePrefilter && Prefilter.Required(root) is { } required)
+            {
+                compiledRule.RequiredFields = [.. required.Select(r => r.Field)];
+                compiledRule.RequiredLiterals = [.. required.Select(r => r.Literal)];
+            }
+            compiled.Add(compiledRule);
+        }
+        return new SigmaEngine([.. compiled], compiler.FieldNames, catalog, [.. predicates], discriminators, diagnostics, set);
+    }
+
+    private static bool Compatible(SigmaLogsource? filter, SigmaLogsource rule) =>
+        filter is null
+        || ((filter.Product is null || filter.Product == rule.Product)
+            && (filter.Category is null || filter.Category == rule.Category)
+            && (filter.Service is null || filter.Service == rule.Service));
+
+    /// <summary>A new evaluator (not thread-safe: one per thread).</summary>
+    public SigmaEvaluator CreateEvaluator() => new(this);
+
+    internal RuleBucket BucketFor(EvaluationContext context, string?[] values, System.Text.StringBuilder key)
+    {
+        if (_allRules is not null)
+            return _allRules;
+        key.Clear();
+        for (var i = 0; i < _discriminators.Length; i++)
+        {
+            string? text = null;
+            if (context.TryGet(_discriminators[i], out var v))
+            {
+                text = v.Kind == Events.SigmaValueKind.List
+                    ? string.Join('\n', v.Items!.Select(x => x.Text))
+                    : v.Text ?? "";
+                if (!_discriminatorNeedsValue[i])
+                    text = "";
+            }
+            values[i] = text;
+            key.Append(text is null ? "\u0002" : text).Append('\u0001');
+        }
+        var signature = key.ToString();
+        if (_buckets.TryGetValue(signature, out var bucket))
+            return bucket;
+        for (var i = 0; i < values.Length; i++)
+            values[i] = values[i]?.ToLowerInvariant();
+        bucket = BuildBucket(values);
+        if (_buckets.Count < MaxCachedSignatures)
+            _buckets.TryAdd(signature, bucket);
+        return bucket;
+    }
+
+    internal int DiscriminatorCount => _discriminators.Length;
+
+    private RuleBucket BuildBucket(string?[] values)
+    {
+        var matches = new bool[_predicates.Length];
+        for (var p = 0; p < _predicates.Length; p++)
+            matches[p] = _predicates[p].All(definition => SigmaLogsourceCatalog.Satisfies(definition, values));
+        var claimed = _catalog!.All.Any(definition => SigmaLogsourceCatalog.Satisfies(definition, values));
+        var rules = new List<CompiledRule>();
+        foreach (var rule in _rules)
+        {
+            if (rule.Logsource >= 0 ? matches[rule.Logsource] : !claimed)
+                rules.Add(rule);
+        }
+        return new RuleBucket(rules);
+    }
+}

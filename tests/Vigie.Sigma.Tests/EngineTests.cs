@@ -1,0 +1,141 @@
+using System.Text;
+using System.Text.Json;
+using Vigie.Sigma.Events;
+using Vigie.Sigma.Mapping;
+using static Vigie.Sigma.Tests.RuleHarness;
+
+namespace Vigie.Sigma.Tests;
+
+/// <summary>Logsource-aware evaluation, field mappings, event adapters, and the pre-filter's exactness.</summary>
+public sealed class EngineTests
+{
+    private static readonly string[] RuleFolders = ["rules", "rules-emerging-threats", "rules-threat-hunting", "rules-placeholder", "rules-compliance"];
+
+    private static JsonSigmaEvent Json(string json) => new(JsonDocument.Parse(json).RootElement.Clone());
+
+    [Fact]
+    public void A_rule_runs_only_on_events_of_its_logsource()
+    {
+        var engine = SigmaEngine.Compile(SigmaRuleSet.FromYaml(Rule("sel:\n    CommandLine|contains: whoami\ncondition: sel",
+            logsource: "product: windows\n    category: process_creation")));
+        var matches = new List<SigmaRule>();
+        var evaluator = engine.CreateEvaluator();
+        evaluator.Evaluate(Json("""{"Channel":"Microsoft-Windows-Sysmon/Operational","EventID":1,"CommandLine":"whoami"}"""), matches).ShouldBe(1);
+        evaluator.Evaluate(Json("""{"Channel":"Security","EventID":4688,"CommandLine":"whoami"}"""), matches).ShouldBe(1);
+        evaluator.Evaluate(Json("""{"Channel":"Microsoft-Windows-Sysmon/Operational","EventID":11,"CommandLine":"whoami"}"""), matches).ShouldBe(0);
+        evaluator.Evaluate(Json("""{"Channel":"Security","EventID":4624,"CommandLine":"whoami"}"""), matches).ShouldBe(0);
+    }
+
+    [Fact]
+    public void Security_4688_events_answer_to_sysmon_process_field_names()
+    {
+        var engine = SigmaEngine.Compile(SigmaRuleSet.FromYaml(Rule("sel:\n    Image|endswith: '\\whoami.exe'\ncondition: sel",
+            logsource: "product: windows\n    category: process_creation")));
+        var matches = new List<SigmaRule>();
+        engine.CreateEvaluator().Evaluate(Json("""{"Channel":"Security","EventID":4688,"NewProcessName":"C:\\Windows\\System32\\whoami.exe"}"""), matches).ShouldBe(1);
+    }
+
+    [Fact]
+    public void A_rule_of_an_unknown_logsource_is_reported_and_runs_only_on_unclaimed_events()
+    {
+        var engine = SigmaEngine.Compile(SigmaRuleSet.FromYaml(Rule("sel:\n    msg|contains: dot1x\ncondition: sel", logsource: "product: cisco\n    service: aaa")));
+        engine.Diagnostics.ShouldContain(d => d.Message.Contains("service 'aaa'", StringComparison.Ordinal));
+        var matches = new List<SigmaRule>();
+        var evaluator = engine.CreateEvaluator();
+        evaluator.Evaluate(Json("""{"msg":"no dot1x system-auth-control"}"""), matches).ShouldBe(1);
+        evaluator.Evaluate(Json("""{"Channel":"Security","msg":"no dot1x system-auth-control"}"""), matches).ShouldBe(0);
+    }
+
+    [Fact]
+    public void The_ecs_mapping_translates_rule_fields_and_reports_unknown_ones()
+    {
+        var set = SigmaRuleSet.FromYaml(Rule("sel:\n    CommandLine|contains: whoami\n    SomeVendorField: x\ncondition: sel",
+            logsource: "product: windows\n    category: process_creation"));
+        var engine = SigmaEngine.Compile(set, new SigmaEngineOptions { FieldMapping = SigmaFieldMappings.Ecs });
+        engine.Diagnostics.ShouldContain(d => d.Message.Contains("SomeVendorField", StringComparison.Ordinal) && d.Message.Contains("'ecs'", StringComparison.Ordinal));
+        var matches = new List<SigmaRule>();
+        engine.CreateEvaluator().Evaluate(Json("""
+            {"event":{"category":["process"],"type":["start"]},"host":{"os":{"type":"windows"}},
+             "process":{"command_line":"cmd /c whoami"},"SomeVendorField":"x"}
+            """), matches).ShouldBe(1);
+    }
+
+    [Fact]
+    public void Evtx_json_exposes_system_event_data_and_attributes_by_name()
+    {
+        var e = Json("""
+            {"Event":{"System":{"Provider":{"#attributes":{"Name":"Microsoft-Windows-Sysmon"}},"EventID":{"#attributes":{"Qualifiers":0},"#text":1},
+              "TimeCreated":{"#attributes":{"SystemTime":"2026-04-17T05:24:53.092051Z"}},"EventRecordID":83239,"Channel":"Microsoft-Windows-Sysmon/Operational",
+              "Execution":{"#attributes":{"ProcessID":3208}}},
+              "EventData":{"Image":"C:\\x.exe","Threat Name":"EICAR"}}}
+            """);
+        e.TryGetField("Image", out var image).ShouldBeTrue();
+        image.Text.ShouldBe(@"C:\x.exe");
+        e.TryGetField("EventID", out var id).ShouldBeTrue();
+        id.Number.ShouldBe(1);
+        e.TryGetField("Provider_Name", out var provider).ShouldBeTrue();
+        provider.Text.ShouldBe("Microsoft-Windows-Sysmon");
+        e.TryGetField("ThreatName", out var threat).ShouldBeTrue();
+        threat.Text.ShouldBe("EICAR");
+        e.TryGetField("ProcessID", out var pid).ShouldBeTrue();
+        pid.Number.ShouldBe(3208);
+        SigmaEventTime.TryGetTime(e, out var time).ShouldBeTrue();
+        time.ShouldBe(new DateTimeOffset(2026, 4, 17, 5, 24, 53, 92, TimeSpan.Zero).AddTicks(510));
+        SigmaEventTime.GetRecordId(e).ShouldBe("83239");
+        e.TryGetField("Missing", out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Event_data_shipped_as_a_json_string_is_read()
+    {
+        var e = Json("""{"Channel":"Microsoft-Windows-Sysmon/Operational","EventData":"{\"Image\":\"C:\\\\a.exe\"}"}""");
+        e.TryGetField("Image", out var image).ShouldBeTrue();
+        image.Text.ShouldBe(@"C:\a.exe");
+    }
+
+    [Fact]
+    public void Json_events_are_read_in_every_shape()
+    {
+        JsonEventReader.ReadAll("""{"a":1}"""u8).Count.ShouldBe(1);
+        JsonEventReader.ReadAll("""[{"a":1},{"a":2}]"""u8).Count.ShouldBe(2);
+        JsonEventReader.ReadAll("{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n"u8).Count.ShouldBe(3);
+        JsonEventReader.ReadAll("{\n  \"a\": 1\n}\n{\n  \"a\": 2\n}\n"u8).Count.ShouldBe(2);
+        Should.Throw<JsonException>(() => JsonEventReader.ReadAll("{\"a\":1}\n{\"a\":"u8)).Message.ShouldContain("line 2");
+    }
+
+    [SkippableFact]
+    public void The_prefilter_changes_no_result_over_the_whole_corpus_and_every_sample()
+    {
+        var root = SharedData.Folder("sigma");
+        Skip.If(root is null, SharedData.Missing("sigma"));
+        var set = SigmaRuleSet.Load(RuleFolders.Select(f => Path.Combine(root!, f)));
+        var fast = SigmaEngine.Compile(set).CreateEvaluator();
+        var slow = SigmaEngine.Compile(set, new SigmaEngineOptions { UsePrefilter = false }).CreateEvaluator();
+        var files = Directory.GetFiles(Path.Combine(root!, "regression_data"), "*.json", SearchOption.AllDirectories).ToList();
+        if (SharedData.Folder("security-datasets") is { } datasets)
+            files.AddRange(Directory.GetFiles(datasets, "*.json", SearchOption.AllDirectories));
+        var a = new List<SigmaRule>();
+        var b = new List<SigmaRule>();
+        var events = 0;
+        var matched = 0;
+        var differences = new StringBuilder();
+        foreach (var file in files)
+        {
+            foreach (var element in JsonEventReader.ReadAll(File.ReadAllBytes(file)))
+            {
+                a.Clear();
+                b.Clear();
+                var e = new JsonSigmaEvent(element);
+                fast.Evaluate(e, a);
+                slow.Evaluate(e, b);
+                events++;
+                matched += b.Count;
+                if (!a.SequenceEqual(b))
+                    differences.AppendLine($"{file}: prefiltered [{string.Join(", ", a.Select(r => r.Id))}] vs full [{string.Join(", ", b.Select(r => r.Id))}]");
+            }
+        }
+        differences.ToString().ShouldBeEmpty();
+        events.ShouldBeGreaterThan(150);
+        matched.ShouldBeGreaterThan(150);
+    }
+}
