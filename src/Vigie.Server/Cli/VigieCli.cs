@@ -10,6 +10,7 @@ internal static class VigieCli
     {
         var root = new RootCommand("Vigie: the security operations platform of a national health system.");
         root.Subcommands.Add(VersionCommand.Create());
+        root.Subcommands.Add(EvtxCommands.Create());
         return root;
     }
 
