@@ -17,6 +17,7 @@ internal static class VigieCli
         root.Subcommands.Add(CollectorCommands.Create());
         root.Subcommands.Add(VersionCommand.Create());
         root.Subcommands.Add(SigmaCommands.Create());
+        root.Subcommands.Add(EvtxCommands.Create());
         return root;
     }
 
