@@ -34,6 +34,8 @@ public enum SecurityEventType
     CollectorAdded = 1400,
     CollectorKeyRevoked = 1401,
     CollectorKeyRejected = 1402,
+    // 1500s: patient records
+    BreakGlassGranted = 1500,
 }
 
 public static class SecurityEventTypes
@@ -64,6 +66,7 @@ public static class SecurityEventTypes
         SecurityEventType.CollectorAdded => "collector-added",
         SecurityEventType.CollectorKeyRevoked => "collector-key-revoked",
         SecurityEventType.CollectorKeyRejected => "collector-key-rejected",
+        SecurityEventType.BreakGlassGranted => "break-glass-granted",
         _ => "unknown",
     };
 

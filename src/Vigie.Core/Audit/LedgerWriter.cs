@@ -1,0 +1,247 @@
+using System.Data;
+using System.Data.Common;
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Vigie.Core.Data;
+
+namespace Vigie.Core.Audit;
+
+/// <summary>
+/// Appends entries to the ledger through one background writer per process: callers queue an entry and wait until
+/// it is committed. Each batch takes the store's write lock (BEGIN IMMEDIATE on SQLite, an advisory lock on
+/// PostgreSQL), reads the chain's head, and hashes its entries one after the other, so that several processes or
+/// nodes still build one deterministic chain. A checkpoint is signed every <see cref="CheckpointInterval"/> entries
+/// and whenever the writer has been idle for <see cref="CheckpointDelay"/> with unsigned entries.
+/// </summary>
+public sealed partial class LedgerWriter : IAsyncDisposable
+{
+    private const long AdvisoryLockKey = 0x56_4C_45_44_47; // "VLEDG"
+    private const int MaxBatch = 512;
+
+    private readonly IServiceScopeFactory _scopes;
+    private readonly LedgerSigner _signer;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<LedgerWriter> _logger;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _startLock = new();
+    private Task? _loop;
+    private bool _unsigned;
+
+    public LedgerWriter(IServiceScopeFactory scopes, LedgerSigner signer, TimeProvider clock, ILogger<LedgerWriter> logger)
+    {
+        _scopes = scopes;
+        _signer = signer;
+        _clock = clock;
+        _logger = logger;
+    }
+
+    public int CheckpointInterval { get; init; } = 1000;
+    public TimeSpan CheckpointDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    private sealed record Pending(LedgerEntry Entry, TaskCompletionSource Done);
+
+    public long Now() => (_clock.GetUtcNow().UtcDateTime - DateTime.UnixEpoch).Ticks / 10;
+
+    /// <summary>Queues an entry; completes once it is committed (its Seq and Hash are then set).</summary>
+    public Task AppendAsync(LedgerEntry entry)
+    {
+        if (entry.TimeUs == 0)
+            entry.TimeUs = Now();
+        EnsureStarted();
+        var pending = new Pending(entry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+            throw new InvalidOperationException("the ledger writer is stopped");
+        return pending.Done.Task;
+    }
+
+    private void EnsureStarted()
+    {
+        if (_loop is not null)
+            return;
+        lock (_startLock)
+            _loop ??= Task.Run(RunAsync);
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<Pending>(MaxBatch);
+        while (true)
+        {
+            bool more;
+            if (_unsigned)
+            {
+                using var idle = new CancellationTokenSource(CheckpointDelay);
+                try
+                {
+                    more = await reader.WaitToReadAsync(idle.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    await TryCheckpointAsync();
+                    continue;
+                }
+            }
+            else
+            {
+                more = await reader.WaitToReadAsync();
+            }
+            if (!more)
+                break;
+            while (batch.Count < MaxBatch && reader.TryRead(out var p))
+                batch.Add(p);
+            try
+            {
+                await CommitAsync(batch, forceCheckpoint: false);
+                foreach (var p in batch)
+                    p.Done.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                LogAppendFailed(_logger, e.GetType().Name, batch.Count);
+                foreach (var p in batch)
+                    p.Done.TrySetException(e);
+            }
+            batch.Clear();
+        }
+        if (_unsigned)
+            await TryCheckpointAsync();
+    }
+
+    private async Task TryCheckpointAsync()
+    {
+        try
+        {
+            await CommitAsync([], forceCheckpoint: true);
+        }
+        catch (Exception e)
+        {
+            LogAppendFailed(_logger, e.GetType().Name, 0);
+        }
+    }
+
+    private async Task CommitAsync(List<Pending> batch, bool forceCheckpoint)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VigieDbContext>();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        var postgres = IsPostgres(db);
+        await using var tx = await connection.BeginTransactionAsync(IsolationLevel.Serializable);
+        if (postgres)
+            await ExecuteAsync(connection, tx, $"SELECT pg_advisory_xact_lock({AdvisoryLockKey})");
+
+        long seq = 0;
+        var prev = LedgerCanonical.Genesis;
+        await using (var head = Command(connection, tx, "SELECT seq, hash FROM audit_ledger ORDER BY seq DESC LIMIT 1"))
+        await using (var r = await head.ExecuteReaderAsync())
+        {
+            if (await r.ReadAsync())
+            {
+                seq = r.GetInt64(0);
+                prev = (byte[])r.GetValue(1);
+            }
+        }
+        long lastCheckpoint = 0;
+        await using (var cp = Command(connection, tx, "SELECT seq FROM audit_checkpoints ORDER BY seq DESC LIMIT 1"))
+        {
+            if (await cp.ExecuteScalarAsync() is { } v and not DBNull)
+                lastCheckpoint = Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (batch.Count > 0)
+        {
+            await using var insert = Command(connection, tx,
+                "INSERT INTO audit_ledger (seq, time_us, request_id, client_address, user_id, user_name, user_roles, user_establishment, user_profession, " +
+                "patient_id, patient_ref, patient_establishment, action, resource_type, resource_id, query, status, decision, reasons, purpose, " +
+                "break_glass, justification, care_relationship, privacy_flags, policy_version, prev_hash, hash, forwarded) VALUES " +
+                "(@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16, @p17, @p18, @p19, @p20, @p21, @p22, @p23, @p24, @p25, @p26, @p27)");
+            var parameters = new DbParameter[28];
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                parameters[i] = insert.CreateParameter();
+                parameters[i].ParameterName = "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                insert.Parameters.Add(parameters[i]);
+            }
+            foreach (var p in batch)
+            {
+                var e = p.Entry;
+                e.Seq = ++seq;
+                e.PrevHash = prev;
+                e.Hash = LedgerCanonical.Hash(prev, e);
+                prev = e.Hash;
+                object?[] values =
+                [
+                    e.Seq, e.TimeUs, e.RequestId, e.ClientAddress, e.UserId, e.UserName, e.UserRoles, e.UserEstablishment, e.UserProfession,
+                    e.PatientId, e.PatientRef, e.PatientEstablishment, e.Action, e.ResourceType, e.ResourceId, e.Query, e.Status, e.Decision,
+                    e.Reasons, e.Purpose, e.BreakGlass, e.Justification, e.CareRelationship, e.PrivacyFlags, e.PolicyVersion, e.PrevHash, e.Hash, false,
+                ];
+                for (var i = 0; i < values.Length; i++)
+                    parameters[i].Value = values[i] ?? DBNull.Value;
+                await insert.ExecuteNonQueryAsync();
+            }
+        }
+
+        if (seq > lastCheckpoint && (forceCheckpoint || seq - lastCheckpoint >= CheckpointInterval))
+        {
+            var signedAt = Now();
+            var signature = _signer.Sign(LedgerCanonical.CheckpointPayload(seq, prev, lastCheckpoint, signedAt));
+            await using var checkpoint = Command(connection, tx,
+                "INSERT INTO audit_checkpoints (seq, hash, previous_seq, signed_at_us, key_id, signature) VALUES (@s, @h, @p, @t, @k, @g)");
+            Add(checkpoint, "@s", seq);
+            Add(checkpoint, "@h", prev);
+            Add(checkpoint, "@p", lastCheckpoint);
+            Add(checkpoint, "@t", signedAt);
+            Add(checkpoint, "@k", _signer.KeyId);
+            Add(checkpoint, "@g", signature);
+            await checkpoint.ExecuteNonQueryAsync();
+            _unsigned = false;
+        }
+        else if (batch.Count > 0)
+        {
+            _unsigned = true;
+        }
+        else if (seq == lastCheckpoint)
+        {
+            _unsigned = false;
+        }
+        await tx.CommitAsync();
+    }
+
+    public static bool IsPostgres(VigieDbContext db) => db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true;
+
+    private static DbCommand Command(DbConnection connection, DbTransaction tx, string sql)
+    {
+        var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        return cmd;
+    }
+
+    private static void Add(DbCommand cmd, string name, object value)
+    {
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        cmd.Parameters.Add(p);
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction tx, string sql)
+    {
+        await using var cmd = Command(connection, tx, sql);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Stops accepting entries, commits what is queued and signs the head.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is not null)
+            await _loop;
+    }
+
+    [LoggerMessage(EventId = 2200, Level = LogLevel.Error, Message = "Audit ledger append failed ({ExceptionType}); {Count} entries refused")]
+    private static partial void LogAppendFailed(ILogger logger, string exceptionType, int count);
+}

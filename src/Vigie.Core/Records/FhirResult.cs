@@ -1,0 +1,12 @@
+namespace Vigie.Core.Records;
+
+/// <summary>What a FHIR interaction answers: status, body (FHIR JSON) and the headers FHIR defines.</summary>
+public sealed record FhirResult(int Status, byte[] Body, string? Location = null, string? ETag = null, DateTime? LastModified = null);
+
+/// <summary>The request around an interaction: who asked from where, and why.</summary>
+public sealed record FhirRequestContext(
+    string RequestId,
+    string? ClientAddress,
+    string Purpose,
+    string? Justification,
+    string BaseUrl);
