@@ -116,6 +116,10 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         {
             await CommitAsync([], forceCheckpoint: true);
         }
+        catch (ObjectDisposedException)
+        {
+            // The process is shutting down; the next writer signs the head.
+        }
         catch (Exception e)
         {
             LogAppendFailed(_logger, e.GetType().Name, 0);
@@ -233,6 +237,9 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         await using var cmd = Command(connection, tx, sql);
         await cmd.ExecuteNonQueryAsync();
     }
+
+    /// <summary>Signs a checkpoint of the head now if entries are unsigned (command-line verbs call it before exiting).</summary>
+    public Task CheckpointNowAsync() => CommitAsync([], forceCheckpoint: true);
 
     /// <summary>Stops accepting entries, commits what is queued and signs the head.</summary>
     public async ValueTask DisposeAsync()

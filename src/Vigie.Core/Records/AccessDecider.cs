@@ -24,6 +24,9 @@ public sealed class AccessDecider(VigieDbContext db, FhirResourceStore store, Re
 
     public AccessPolicy Policy => policy;
 
+    /// <summary>Patients being registered in the current unit of work (a transaction bundle): their registrant cares for them.</summary>
+    public HashSet<string> Registering { get; } = new(StringComparer.Ordinal);
+
     private sealed record PatientFacts(PatientContext? Context, List<JsonElement> Consents, Dictionary<string, string?> Relationship, Dictionary<Guid, bool> Grants);
 
     private sealed record SubjectFacts(IReadOnlySet<string> FamilyHashes, IReadOnlySet<string> AddressHashes, IReadOnlySet<string> OrganizationIds);
@@ -139,6 +142,8 @@ public sealed class AccessDecider(VigieDbContext db, FhirResourceStore store, Re
 
     private async Task<string?> RelationshipAsync(PatientFacts facts, string patientId, AccessSubject subject, DateTime now, CancellationToken ct)
     {
+        if (Registering.Contains(patientId))
+            return "registration";
         var key = $"{subject.PractitionerId}|{subject.EstablishmentId}";
         if (facts.Relationship.TryGetValue(key, out var cached))
             return cached;

@@ -97,8 +97,8 @@ public static class FhirSearchParameters
             ["Coverage"] = [P("identifier", T, "identifier"), Ref("patient", "Patient", "beneficiary"), P("status", T, "status")],
             ["AuditEvent"] =
             [
-                Ref("patient", "Patient", "entity.what"), P("date", D, "recorded"), P("action", T, "action"), P("type", T, "type"),
-                P("subtype", T, "subtype"), P("outcome", T, "outcome"), Ref("agent", "Practitioner", "agent.who"), Ref("entity", "Patient", "entity.what"),
+                Ref("patient", "Patient", "entity.what"), P("date", D, "recorded"), P("action", T, "action"), P("outcome", T, "outcome"),
+                P("agent", T, "agent.who.identifier"),
             ],
         }.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal), StringComparer.Ordinal);
 

@@ -8,7 +8,8 @@ namespace Vigie.Server.Api;
 
 internal static class AuthEndpoints
 {
-    public sealed record TokenRequest(string? Username, string? Password, string? Totp);
+    /// <summary>Scope (SMART v2), purpose of use and break-the-glass reason are optional claims for FHIR access.</summary>
+    public sealed record TokenRequest(string? Username, string? Password, string? Totp, string? Scope = null, string? PurposeOfUse = null, string? BreakGlassReason = null);
 
     public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn);
 
@@ -42,7 +43,9 @@ internal static class AuthEndpoints
                 events.Add(SecurityEventType.TokenIssued, new Actor(user.Username, user.Id, user.EstablishmentId, address), user.Username,
                     details: new { lifetime_seconds = (int)TokenService.Lifetime.TotalSeconds });
                 await db.SaveChangesAsync(ct);
-                return Results.Ok(new TokenResponse(tokens.Issue(user), "Bearer", (int)TokenService.Lifetime.TotalSeconds));
+                if (Fhir.FhirTokenClaims.Check(request.Scope, request.PurposeOfUse, request.BreakGlassReason) is { } claimError)
+                    return Results.Problem(statusCode: 400, title: "Invalid request", detail: claimError);
+                return Results.Ok(new TokenResponse(tokens.Issue(user, Fhir.FhirTokenClaims.Of(request.Scope, request.PurposeOfUse, request.BreakGlassReason)), "Bearer", (int)TokenService.Lifetime.TotalSeconds));
             case SignInStatus.SecondFactorRequired:
                 return Results.Problem(statusCode: 401, title: "Second factor required", detail: outcome.Message,
                     extensions: new Dictionary<string, object?> { ["mfa_required"] = true });

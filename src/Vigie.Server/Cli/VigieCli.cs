@@ -18,6 +18,9 @@ internal static class VigieCli
         root.Subcommands.Add(VersionCommand.Create());
         root.Subcommands.Add(SigmaCommands.Create());
         root.Subcommands.Add(EvtxCommands.Create());
+        root.Subcommands.Add(RecordsCommands.Create());
+        root.Subcommands.Add(AuditCommands.Create());
+        root.Subcommands.Add(KeysCommands.Create());
         return root;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Vigie.Core.Establishments;
 using Vigie.Core.Identity;
 using Vigie.Core.SecurityEvents;
+using Vigie.Server.Fhir;
 using Vigie.Server.Identity;
 using Vigie.Storage;
 
@@ -29,6 +30,7 @@ internal static class VigieServices
         services.AddScoped<CollectorRegistry>();
         services.AddScoped<SignInService>();
         services.AddScoped<TotpEnrolment>();
+        services.AddVigieRecords(store, configuration);
         return services;
     }
 }

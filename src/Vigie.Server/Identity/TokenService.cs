@@ -27,7 +27,7 @@ internal sealed class TokenService
 
     public ECDsaSecurityKey Key { get; }
 
-    public string Issue(User user)
+    public string Issue(User user, IEnumerable<Claim>? extra = null)
     {
         var now = _clock.GetUtcNow().UtcDateTime;
         var claims = new List<Claim>
@@ -39,6 +39,7 @@ internal sealed class TokenService
             new(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
         };
         claims.AddRange(user.Roles.Select(r => new Claim(VigieClaims.Role, r.Role.ToName())));
+        claims.AddRange(extra ?? []);
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = Issuer,

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Vigie.Core.Audit;
+using Vigie.Core.Patients;
+using Vigie.Core.Records;
+using Vigie.Storage;
+
+namespace Vigie.Server.Fhir;
+
+/// <summary>The records gateway's services: keys, ledger, policy, store, decisions, gateway, import.</summary>
+internal static class RecordsServices
+{
+    public static IServiceCollection AddVigieRecords(this IServiceCollection services, StoreLocation store, IConfiguration configuration)
+    {
+        var keyFolder = Path.Combine(store.DataDirectory, "keys");
+        services.AddMemoryCache();
+        services.AddSingleton(new KeyEncryptionKeySource(configuration["kek"], configuration["kek_file"],
+            store.Provider == StoreProvider.Sqlite ? Path.Combine(keyFolder, "records.kek") : null));
+        services.AddSingleton<RecordKeyring>();
+        services.AddSingleton(new LedgerSigner(keyFolder));
+        services.AddSingleton(sp => new LedgerWriter(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<LedgerSigner>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LedgerWriter>>())
+        {
+            CheckpointInterval = configuration.GetValue<int?>("ledger_checkpoint_interval") ?? 1000,
+        });
+        services.AddSingleton(_ => configuration["policy"] is { Length: > 0 } file ? AccessPolicy.Load(file) : AccessPolicy.BuiltIn);
+        services.AddScoped<PatientIndex>();
+        services.AddScoped<FhirResourceStore>();
+        services.AddScoped<FhirSearch>();
+        services.AddScoped<AccessDecider>();
+        services.AddScoped<RecordGateway>();
+        services.AddScoped<LedgerVerifier>();
+        services.AddScoped<RecordImporter>();
+        services.AddScoped<DuplicateFinder>();
+        services.AddScoped<PatientMerge>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, FhirAuthorizationResultHandler>();
+        return services;
+    }
+}
