@@ -125,12 +125,13 @@ public static class DatePrefix
 }
 
 /// <summary>Runs a parsed search over the blind index (tokens, words, references) and the clear date ranges.</summary>
-public sealed class FhirSearch(VigieDbContext db, FhirResourceStore store)
+public sealed class FhirSearch(VigieDbContext db, FhirResourceStore store, RecordKeyring keys)
 {
     public sealed record Page(List<StoredResource> Rows, int Total);
 
     public async Task<Page> RunAsync(FhirSearchQuery query, CancellationToken ct = default)
     {
+        await keys.EnsureLoadedAsync(ct);
         var type = query.ResourceType;
         var q = db.FhirResources.AsNoTracking().Where(r => r.ResourceType == type && !r.Deleted);
         if (query.PatientId is { } patient)

@@ -397,6 +397,7 @@ public sealed partial class RecordGateway(VigieDbContext db, FhirResourceStore s
             CheckType(type);
             if (id is not null)
                 CheckId(id);
+            await keys.EnsureLoadedAsync(ct);
             return await work();
         }
         catch (FhirException e)

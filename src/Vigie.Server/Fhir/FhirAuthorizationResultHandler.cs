@@ -30,7 +30,8 @@ internal sealed class FhirAuthorizationResultHandler(LedgerWriter ledger) : IAut
             SecurityTokenExpiredException => "the token has expired; request a new one",
             SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "the token's signature is invalid",
             SecurityTokenInvalidAudienceException or SecurityTokenInvalidIssuerException => "the token was not issued for this API",
-            null => "the credentials are not accepted here",
+            null when header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) => "the token is invalid",
+            null => "a bearer token is required (POST /api/v1/auth/token)",
             _ => failure.Message.StartsWith("the account", StringComparison.Ordinal) ? failure.Message : "the token is invalid",
         };
         var type = context.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries).Skip(1).FirstOrDefault();

@@ -1,0 +1,190 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Vigie.Core.Identity;
+using Vigie.Records.Tests.Support;
+using Vigie.Server.Tests.Support;
+
+namespace Vigie.Records.Tests;
+
+/// <summary>The FHIR API as a client sees it: Synthea's transaction bundles in, every resource type out as valid R4.</summary>
+public sealed class FhirApiTests
+{
+    private static readonly Dictionary<string, string> Btg = new() { ["X-Purpose-Of-Use"] = "BTG", ["X-Break-Glass-Reason"] = "conformance test of the record" };
+
+    [SkippableTheory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Synthea_bundles_import_through_POST_fhir_and_every_resource_type_returned_is_valid_R4(string provider)
+    {
+        RecordsData.SkipWithoutSynthea();
+        OfficialSchema.SkipWhenUnavailable();
+        await using var host = await RecordsHost.StartAsync(provider);
+        await host.SeedHierarchyAsync();
+        await host.AddUserAsync("dr.a", Roles.Clinician, "CHU-A");
+        await host.AddUserAsync("dpo", Roles.Dpo, "NAT");
+        var doctor = await host.FhirClientAsync("dr.a");
+
+        var documents = new Dictionary<string, byte[]>();
+        var created = new Dictionary<string, string>();
+        foreach (var file in Directory.GetFiles(RecordsData.Bundles, "*.json").OrderBy(f => Path.GetFileName(f).StartsWith("hospital", StringComparison.Ordinal) ? 0 : Path.GetFileName(f).StartsWith("practitioner", StringComparison.Ordinal) ? 1 : 2))
+        {
+            var (status, body) = await doctor.SendAsync(HttpMethod.Post, "/fhir", await File.ReadAllTextAsync(file));
+            status.ShouldBe(200, $"{Path.GetFileName(file)}: {body.Issues()}");
+            body.GetProperty("type").GetString().ShouldBe("transaction-response");
+            using var source = JsonDocument.Parse(await File.ReadAllBytesAsync(file));
+            body.GetProperty("entry").GetArrayLength().ShouldBe(source.RootElement.GetProperty("entry").GetArrayLength());
+            foreach (var entry in body.GetProperty("entry").EnumerateArray())
+            {
+                entry.GetProperty("response").GetProperty("status").GetString().ShouldBe("201 Created");
+                var location = entry.GetProperty("response").GetProperty("location").GetString()!.Split('/');
+                created.TryAdd(location[0], location[1]);
+            }
+            documents[$"transaction-response {Path.GetFileName(file)}"] = JsonSerializer.SerializeToUtf8Bytes(body);
+        }
+        created.Keys.ShouldBe(["Organization", "Practitioner", "Patient", "Encounter", "Condition", "MedicationRequest", "Claim", "CarePlan", "ExplanationOfBenefit",
+            "Observation", "Immunization", "DiagnosticReport", "Procedure", "Goal"], ignoreOrder: true);
+
+        // The types Synthea's bundles lack are created here, referring to the imported patient and practitioner.
+        var patient = created["Patient"];
+        var practitioner = created["Practitioner"];
+        var organization = created["Organization"];
+        async Task<string> Create(string type, string json)
+        {
+            var (status, body) = await doctor.SendAsync(HttpMethod.Post, $"/fhir/{type}", json, Btg);
+            status.ShouldBe(201, $"{type}: {body.Issues()}");
+            return body.GetProperty("id").GetString()!;
+        }
+        created["Location"] = await Create("Location", $$$"""{"resourceType":"Location","status":"active","name":"Urgences","managingOrganization":{"reference":"Organization/{{{organization}}}"}}""");
+        created["PractitionerRole"] = await Create("PractitionerRole", $$$"""{"resourceType":"PractitionerRole","active":true,"practitioner":{"reference":"Practitioner/{{{practitioner}}}"},"organization":{"reference":"Organization/{{{organization}}}"}}""");
+        created["EpisodeOfCare"] = await Create("EpisodeOfCare", $$$"""{"resourceType":"EpisodeOfCare","status":"active","patient":{"reference":"Patient/{{{patient}}}"},"careManager":{"reference":"Practitioner/{{{practitioner}}}"},"period":{"start":"2026-01-01"}}""");
+        created["CareTeam"] = await Create("CareTeam", $$$"""{"resourceType":"CareTeam","status":"active","subject":{"reference":"Patient/{{{patient}}}"},"participant":[{"member":{"reference":"Practitioner/{{{practitioner}}}"}}]}""");
+        created["AllergyIntolerance"] = await Create("AllergyIntolerance", $$$"""{"resourceType":"AllergyIntolerance","patient":{"reference":"Patient/{{{patient}}}"},"code":{"coding":[{"system":"http://snomed.info/sct","code":"91936005","display":"Allergy to penicillin"}]},"criticality":"high"}""");
+        created["DocumentReference"] = await Create("DocumentReference", $$$"""{"resourceType":"DocumentReference","status":"current","subject":{"reference":"Patient/{{{patient}}}"},"content":[{"attachment":{"contentType":"text/plain","data":"Q29tcHRlIHJlbmR1"}}]}""");
+        created["Consent"] = await Create("Consent", $$$"""{"resourceType":"Consent","status":"active","scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},"category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],"patient":{"reference":"Patient/{{{patient}}}"},"policyRule":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"OPTIN"}]},"provision":{"type":"permit","actor":[{"role":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"PRCP"}]},"reference":{"reference":"Practitioner/{{{practitioner}}}"}}]}}""");
+        created["Provenance"] = await Create("Provenance", $$$"""{"resourceType":"Provenance","target":[{"reference":"Patient/{{{patient}}}"}],"recorded":"2026-11-01T10:00:00Z","agent":[{"who":{"reference":"Practitioner/{{{practitioner}}}"}}]}""");
+
+        foreach (var (type, id) in created)
+        {
+            var (status, body) = await doctor.GetFhirAsync($"/fhir/{type}/{id}", Btg);
+            status.ShouldBe(200, $"{type}/{id}: {body.Issues()}");
+            body.GetProperty("resourceType").GetString().ShouldBe(type);
+            body.GetProperty("meta").GetProperty("versionId").GetString().ShouldBe("1");
+            documents[$"{type}/{id}"] = JsonSerializer.SerializeToUtf8Bytes(body);
+        }
+        // Patients received a national health identifier; Synthea's own identifiers stay.
+        var patientBody = JsonDocument.Parse(documents[$"Patient/{patient}"]).RootElement;
+        var systems = patientBody.GetProperty("identifier").EnumerateArray().Select(i => i.GetProperty("system").GetString()).ToList();
+        systems.ShouldContain(Vigie.Core.Patients.NationalHealthId.System);
+        systems.ShouldContain("http://hl7.org/fhir/sid/us-ssn");
+
+        var (searchStatus, searchset) = await doctor.GetFhirAsync($"/fhir/Observation?patient={patient}&_count=5", Btg);
+        searchStatus.ShouldBe(200, searchset.Issues());
+        documents["Observation searchset"] = JsonSerializer.SerializeToUtf8Bytes(searchset);
+        var (historyStatus, history) = await doctor.GetFhirAsync($"/fhir/Patient/{patient}/_history", Btg);
+        historyStatus.ShouldBe(200);
+        documents["Patient history"] = JsonSerializer.SerializeToUtf8Bytes(history);
+        documents["CapabilityStatement"] = await host.Client.GetByteArrayAsync("/fhir/metadata");
+        var (_, outcome) = await doctor.GetFhirAsync("/fhir/Observation?nonsense=1");
+        documents["OperationOutcome"] = JsonSerializer.SerializeToUtf8Bytes(outcome);
+        var dpo = await host.FhirClientAsync("dpo");
+        var (auditStatus, audits) = await dpo.GetFhirAsync($"/fhir/AuditEvent?patient={patient}&_count=20");
+        auditStatus.ShouldBe(200, audits.Issues());
+        audits.GetProperty("total").GetInt32().ShouldBeGreaterThan(0);
+        documents["AuditEvent searchset"] = JsonSerializer.SerializeToUtf8Bytes(audits);
+        var auditId = audits.GetProperty("entry")[0].GetProperty("resource").GetProperty("id").GetString();
+        var (oneStatus, oneAudit) = await dpo.GetFhirAsync($"/fhir/AuditEvent/{auditId}");
+        oneStatus.ShouldBe(200);
+        documents["AuditEvent"] = JsonSerializer.SerializeToUtf8Bytes(oneAudit);
+
+        var problems = await OfficialSchema.ValidateAsync(documents);
+        // The published schema was generated from R4 4.0.0: its fhirVersion list predates the 4.0.1 technical correction that
+        // Vigie declares. That single value is the only difference tolerated.
+        problems.Where(p => !p.StartsWith("CapabilityStatement: fhirVersion: '4.0.1' is not one of", StringComparison.Ordinal)).ShouldBeEmpty();
+        documents.Keys.Select(k => k.Split('/')[0]).Distinct().Count().ShouldBeGreaterThan(25);
+    }
+
+    [SkippableFact]
+    public async Task The_capability_statement_lists_exactly_the_types_and_parameters_served()
+    {
+        await using var host = await RecordsHost.StartAsync("sqlite");
+        var response = await host.Client.GetAsync("/fhir/metadata");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/fhir+json");
+        var statement = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        statement.GetProperty("fhirVersion").GetString().ShouldBe("4.0.1");
+        var resources = statement.GetProperty("rest")[0].GetProperty("resource").EnumerateArray().ToDictionary(r => r.GetProperty("type").GetString()!);
+        foreach (var type in new[] { "Patient", "Practitioner", "PractitionerRole", "Organization", "Location", "Encounter", "EpisodeOfCare", "CareTeam", "Condition",
+                     "Observation", "AllergyIntolerance", "MedicationRequest", "Procedure", "Immunization", "DiagnosticReport", "DocumentReference", "Consent", "AuditEvent", "Provenance" })
+            resources.ShouldContainKey(type);
+        var patientParams = resources["Patient"].GetProperty("searchParam").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
+        patientParams.ShouldContain("identifier");
+        patientParams.ShouldContain("birthdate");
+        patientParams.ShouldContain("name");
+        // Every parameter the statement advertises is accepted by a search of that type.
+        await host.SeedHierarchyAsync();
+        await host.AddUserAsync("dr.b", Roles.Clinician, "CHU-A");
+        var doctor = await host.FhirClientAsync("dr.b");
+        foreach (var (type, resource) in resources.Where(r => r.Key != "AuditEvent"))
+        {
+            foreach (var p in resource.GetProperty("searchParam").EnumerateArray())
+            {
+                var name = p.GetProperty("name").GetString()!;
+                var value = p.GetProperty("type").GetString() switch { "date" => "ge2020-01-01", "string" => "ab", "reference" => "Patient/x", _ => "x" };
+                if (name is "patient" or "subject")
+                    continue;
+                var (status, body) = await doctor.GetFhirAsync($"/fhir/{type}?{name}={value}");
+                status.ShouldBe(200, $"{type}?{name}: {body.Issues()}");
+            }
+        }
+    }
+
+    [SkippableFact]
+    public async Task Read_vread_update_history_delete_and_search_behave_as_FHIR_says()
+    {
+        await using var host = await RecordsHost.StartAsync("sqlite");
+        await host.SeedHierarchyAsync();
+        await host.AddUserAsync("dr.c", Roles.Clinician, "CHU-A");
+        var doctor = await host.FhirClientAsync("dr.c");
+        var (status, patient) = await doctor.SendAsync(HttpMethod.Post, "/fhir/Patient",
+            """{"resourceType":"Patient","name":[{"family":"Benjelloun","given":["Salma"]}],"gender":"female","birthDate":"1984-03-12"}""");
+        status.ShouldBe(201, patient.Issues());
+        var id = patient.GetProperty("id").GetString()!;
+        // The registrant's establishment cares for the patient once an encounter is open.
+        (status, var encounter) = await doctor.SendAsync(HttpMethod.Post, "/fhir/Encounter",
+            $$$"""{"resourceType":"Encounter","status":"in-progress","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"EMER"},"subject":{"reference":"Patient/{{{id}}}"},"period":{"start":"2026-11-20T08:00:00Z"}}""",
+            new Dictionary<string, string> { ["X-Purpose-Of-Use"] = "BTG", ["X-Break-Glass-Reason"] = "admission" });
+        status.ShouldBe(201, encounter.Issues());
+
+        var updated = JsonNode.Parse(patient.GetRawText())!.AsObject();
+        updated["telecom"] = new JsonArray(new JsonObject { ["system"] = "phone", ["value"] = "+212600000000" });
+        (status, var v2) = await doctor.SendAsync(HttpMethod.Put, $"/fhir/Patient/{id}", updated.ToJsonString(), new Dictionary<string, string> { ["If-Match"] = "W/\"1\"" });
+        status.ShouldBe(200, v2.Issues());
+        v2.GetProperty("meta").GetProperty("versionId").GetString().ShouldBe("2");
+        (status, var conflict) = await doctor.SendAsync(HttpMethod.Put, $"/fhir/Patient/{id}", updated.ToJsonString(), new Dictionary<string, string> { ["If-Match"] = "W/\"1\"" });
+        status.ShouldBe(412, conflict.Issues());
+
+        (status, var v1) = await doctor.GetFhirAsync($"/fhir/Patient/{id}/_history/1");
+        status.ShouldBe(200);
+        v1.TryGetProperty("telecom", out _).ShouldBeFalse();
+        (status, var history) = await doctor.GetFhirAsync($"/fhir/Patient/{id}/_history");
+        history.GetProperty("entry").GetArrayLength().ShouldBe(2);
+
+        (status, var byName) = await doctor.GetFhirAsync("/fhir/Patient?name=benj");
+        byName.GetProperty("total").GetInt32().ShouldBe(1);
+        (status, var byAccent) = await doctor.GetFhirAsync("/fhir/Patient?given=salm&birthdate=1984");
+        byAccent.GetProperty("total").GetInt32().ShouldBe(1);
+        (status, var none) = await doctor.GetFhirAsync("/fhir/Patient?name=benj&birthdate=1990");
+        none.GetProperty("total").GetInt32().ShouldBe(0);
+        var national = v2.GetProperty("identifier").EnumerateArray().First(i => i.GetProperty("system").GetString() == Vigie.Core.Patients.NationalHealthId.System).GetProperty("value").GetString();
+        (status, var byId) = await doctor.GetFhirAsync($"/fhir/Patient?identifier={Vigie.Core.Patients.NationalHealthId.System}|{national}");
+        byId.GetProperty("total").GetInt32().ShouldBe(1);
+        (status, var encounters) = await doctor.GetFhirAsync($"/fhir/Encounter?patient={id}&date=ge2026-11-01&status=in-progress");
+        encounters.GetProperty("total").GetInt32().ShouldBe(1, encounters.ToString());
+
+        (status, _) = await doctor.SendAsync(HttpMethod.Delete, $"/fhir/Encounter/{encounter.GetProperty("id").GetString()}");
+        status.ShouldBe(204);
+        (status, var gone) = await doctor.GetFhirAsync($"/fhir/Encounter/{encounter.GetProperty("id").GetString()}",
+            new Dictionary<string, string> { ["X-Purpose-Of-Use"] = "BTG", ["X-Break-Glass-Reason"] = "check" });
+        status.ShouldBe(410, gone.Issues());
+    }
+}
