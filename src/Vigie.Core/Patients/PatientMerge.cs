@@ -27,7 +27,18 @@ public sealed class PatientMerge(VigieDbContext db, FhirResourceStore store, Rec
             throw VigieException.Conflict($"Patient/{sourceId} was already merged into Patient/{source.MergedInto}");
         if (target.MergedInto is not null)
             throw VigieException.Conflict($"Patient/{targetId} was merged into Patient/{target.MergedInto}; merge into that one");
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var moved = await StoreTransaction.RunAsync(db, token => MoveAsync(source, sourceId, targetId, token), ct);
+        await ledger.AppendAsync(new LedgerEntry
+        {
+            UserName = actor, Action = "merge", ResourceType = "Patient", ResourceId = sourceId, PatientId = targetId, PatientRef = target.NationalId,
+            Query = $"source={source.NationalId};target={target.NationalId};moved={moved}", Status = 0, Decision = "permit",
+            Reasons = $"identity {source.NationalId} merged into {target.NationalId}", PrevHash = [], Hash = [],
+        });
+        return new Outcome(source.NationalId, target.NationalId, moved);
+    }
+
+    private async Task<int> MoveAsync(PatientIdentity source, string sourceId, string targetId, CancellationToken ct)
+    {
         await AddLinkAsync(sourceId, targetId, "replaced-by", deactivate: true, ct);
         await AddLinkAsync(targetId, sourceId, "replaces", deactivate: false, ct);
         var moved = 0;
@@ -46,24 +57,18 @@ public sealed class PatientMerge(VigieDbContext db, FhirResourceStore store, Rec
         await db.CareRelationships.Where(c => c.PatientId == sourceId).ExecuteUpdateAsync(u => u.SetProperty(c => c.PatientId, targetId), ct);
         source.MergedInto = targetId;
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        await ledger.AppendAsync(new LedgerEntry
-        {
-            UserName = actor, Action = "merge", ResourceType = "Patient", ResourceId = sourceId, PatientId = targetId, PatientRef = target.NationalId,
-            Query = $"source={source.NationalId};target={target.NationalId};moved={moved}", Status = 0, Decision = "permit",
-            Reasons = $"identity {source.NationalId} merged into {target.NationalId}", PrevHash = [], Hash = [],
-        });
-        return new Outcome(source.NationalId, target.NationalId, moved);
+        return moved;
     }
 
     public async Task LinkAsync(string a, string b, string actor, CancellationToken ct = default)
     {
         await keys.EnsureLoadedAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await AddLinkAsync(a, b, "seealso", false, ct);
-        await AddLinkAsync(b, a, "seealso", false, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        await StoreTransaction.RunAsync(db, async token =>
+        {
+            await AddLinkAsync(a, b, "seealso", false, token);
+            await AddLinkAsync(b, a, "seealso", false, token);
+            await db.SaveChangesAsync(token);
+        }, ct);
         await ledger.AppendAsync(new LedgerEntry
         {
             UserName = actor, Action = "link", ResourceType = "Patient", ResourceId = a, PatientId = b, Status = 0, Decision = "permit",

@@ -226,7 +226,12 @@ public sealed partial class RecordGateway
     {
         await keys.EnsureLoadedAsync(ct);
         var results = new FhirResourceStore.Written?[entries.Count];
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await StoreTransaction.RunAsync(db, token => WriteEntriesAsync(entries, results, establishmentId, token), ct);
+        return [.. results];
+    }
+
+    private async Task WriteEntriesAsync(List<TransactionEntry> entries, FhirResourceStore.Written?[] results, Guid? establishmentId, CancellationToken ct)
+    {
         var order = entries.Select((e, i) => (e, i)).OrderBy(x => x.e.Method switch { "DELETE" => 0, "POST" => 1, _ => 2 }).ToList();
         foreach (var (e, i) in order)
         {
@@ -246,8 +251,6 @@ public sealed partial class RecordGateway
             }
         }
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return [.. results];
     }
 
     private static byte[] TransactionResponse(FhirRequestContext c, List<TransactionEntry> entries, List<FhirResourceStore.Written?> results)

@@ -283,10 +283,12 @@ public sealed partial class RecordGateway(VigieDbContext db, FhirResourceStore s
             var id = Guid.NewGuid().ToString();
             // Recorded before it runs (a failure is recorded after it, as a second entry): a write is never unrecorded.
             await Append(s, c, "create", type, id, null, 201, decision, null, patientId: type == "Patient" ? id : patient);
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var written = await store.CreateAsync(resource, s.EstablishmentId, id, ct);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+            var written = await StoreTransaction.RunAsync(db, async token =>
+            {
+                var w = await store.CreateAsync(resource, s.EstablishmentId, id, token);
+                await db.SaveChangesAsync(token);
+                return w;
+            }, ct);
             return Json(201, written.Json, $"{c.BaseUrl}/{type}/{written.Row.Id}/_history/{written.Row.VersionId.ToString(CultureInfo.InvariantCulture)}", written.Row.VersionId, written.Row.LastUpdated);
         }, ct);
     }
@@ -324,10 +326,12 @@ public sealed partial class RecordGateway(VigieDbContext db, FhirResourceStore s
                 throw new FhirException(412, "conflict", $"{type}/{id} is at version {existing?.VersionId.ToString(CultureInfo.InvariantCulture) ?? "none"}, not {e} (If-Match)");
             var withPatient = type == "Patient" && existing is not null ? decision with { Patient = await decider.PatientContextAsync(id, ct) } : decision;
             await Append(s, c, interaction, type, id, null, existing is null ? 201 : 200, withPatient, null, patientId: patient);
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var written = await store.UpdateAsync(type, id, resource, expected, s.EstablishmentId, ct);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+            var written = await StoreTransaction.RunAsync(db, async token =>
+            {
+                var w = await store.UpdateAsync(type, id, resource, expected, s.EstablishmentId, token);
+                await db.SaveChangesAsync(token);
+                return w;
+            }, ct);
             var status = written.Created ? 201 : 200;
             return Json(status, written.Json, written.Created ? $"{c.BaseUrl}/{type}/{id}/_history/{written.Row.VersionId.ToString(CultureInfo.InvariantCulture)}" : null, written.Row.VersionId, written.Row.LastUpdated);
         }, ct);
@@ -346,10 +350,11 @@ public sealed partial class RecordGateway(VigieDbContext db, FhirResourceStore s
             if (existing.Deleted)
                 return await Finish(s, c, "delete", type, id, null, new FhirResult(204, []), decision, ct);
             await Append(s, c, "delete", type, id, null, 204, decision, null);
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await store.DeleteAsync(type, id, ct);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+            await StoreTransaction.RunAsync(db, async token =>
+            {
+                await store.DeleteAsync(type, id, token);
+                await db.SaveChangesAsync(token);
+            }, ct);
             return new FhirResult(204, []);
         }, ct);
     }

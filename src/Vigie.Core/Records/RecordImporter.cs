@@ -178,22 +178,21 @@ public sealed class RecordImporter(VigieDbContext db, RecordGateway gateway, Fhi
             throw VigieException.Invalid($"{problems.Count} unresolved reference(s), nothing imported: {string.Join(" | ", problems.Take(5))}");
 
         var ordered = resources.OrderBy(r => Array.IndexOf(Order, r.Type) is var i && i >= 0 ? i : Order.Length).ToList();
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        await StoreTransaction.RunAsync(db, async token =>
         {
             var n = 0;
             foreach (var r in ordered)
             {
-                await store.UpdateAsync(r.Type, r.Id, r.Resource, null, establishmentId, ct);
+                await store.UpdateAsync(r.Type, r.Id, (System.Text.Json.Nodes.JsonObject)r.Resource.DeepClone(), null, establishmentId, token);
                 if (++n % 500 == 0)
                 {
-                    await db.SaveChangesAsync(ct);
+                    await db.SaveChangesAsync(token);
                     db.ChangeTracker.Clear();
                 }
             }
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-            db.ChangeTracker.Clear();
-        }
+            await db.SaveChangesAsync(token);
+        }, ct);
+        db.ChangeTracker.Clear();
         var reports = new List<Report>();
         foreach (var group in resources.GroupBy(r => r.File))
         {

@@ -102,7 +102,11 @@ public sealed class RecordKeyring(IServiceScopeFactory scopes, KeyEncryptionKeyS
         var targetId = KeyEncryptionKeySource.Fingerprint(target);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VigieDbContext>();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        return await StoreTransaction.RunAsync(db, token => RotateInAsync(db, kek, target, targetId, token), ct);
+    }
+
+    private async Task<(int NewKeyId, int Rewrapped)> RotateInAsync(VigieDbContext db, byte[] kek, byte[] target, string targetId, CancellationToken ct)
+    {
         var keys = await db.RecordKeys.ToListAsync(ct);
         if (keys.Count == 0)
             throw VigieException.Invalid("the store has no record keys yet; nothing to rotate");
@@ -117,7 +121,6 @@ public sealed class RecordKeyring(IServiceScopeFactory scopes, KeyEncryptionKeyS
         var id = keys.Max(k => k.Id) + 1;
         db.RecordKeys.Add(new RecordKey { Id = id, Purpose = DataPurpose, Wrapped = Wrap(target, id, DataPurpose, RandomNumberGenerator.GetBytes(32)), KekId = targetId, Active = true, CreatedAt = clock.GetUtcNow().UtcDateTime });
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
         return (id, keys.Count);
     }
 
