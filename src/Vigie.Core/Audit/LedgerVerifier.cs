@@ -43,6 +43,7 @@ public sealed class LedgerVerifier(VigieDbContext db)
         var nextCheckpoint = 0;
         var lastGoodCheckpoint = 0L;
         var entry = new LedgerEntry { Action = "", Decision = "", PrevHash = [], Hash = [] };
+        var broken = false;
         await using (var cmd = connection.CreateCommand())
         {
             cmd.Transaction = tx;
@@ -52,13 +53,19 @@ public sealed class LedgerVerifier(VigieDbContext db)
             {
                 Read(reader, entry);
                 if (entry.Seq != expected || !entry.PrevHash.AsSpan().SequenceEqual(running))
-                    return await DiagnoseAsync(connection, tx, expected, running, count, checkpoints.Count, ct);
+                {
+                    broken = true;
+                    break;
+                }
                 buffer.Reset();
                 buffer.Bytes(entry.PrevHash);
                 LedgerCanonical.Write(entry, ref buffer);
                 SHA256.HashData(buffer.Written, computed);
                 if (!computed.AsSpan().SequenceEqual(entry.Hash))
-                    return await DiagnoseAsync(connection, tx, expected, running, count, checkpoints.Count, ct);
+                {
+                    broken = true;
+                    break;
+                }
                 (running, computed) = (computed, running);
                 count++;
                 expected++;
@@ -72,6 +79,8 @@ public sealed class LedgerVerifier(VigieDbContext db)
                 }
             }
         }
+        if (broken)
+            return await DiagnoseAsync(connection, tx, expected, running, count, checkpoints.Count, ct);
         if (nextCheckpoint < checkpoints.Count)
         {
             var c = checkpoints[nextCheckpoint];
@@ -150,20 +159,21 @@ public sealed class LedgerVerifier(VigieDbContext db)
             return Result(LedgerDamage.Removed, expected, $"entry {expected} was removed: the ledger goes from entry {expected - 1} to entry {row.Seq}");
         bool IsHashOf(byte[] h, int except) => links.Where((l, i) => i != except && l.Hash.AsSpan().SequenceEqual(h)).Any();
         var linked = row.Prev.AsSpan().SequenceEqual(running);
+        var next = at + 1 < links.Count ? links[at + 1] : null;
+        // A row that passed but was never appended: the one after it still points two entries back.
+        if (!linked && at >= 2 && links[at - 1].Seq == row.Seq - 1 && row.Prev.AsSpan().SequenceEqual(links[at - 2].Hash))
+            return Result(LedgerDamage.Inserted, row.Seq - 1, $"entry {row.Seq - 1} was inserted: entry {row.Seq} follows entry {row.Seq - 2}");
+        // Its predecessor is elsewhere in the ledger: moved.
+        if (!linked && IsHashOf(row.Prev, at))
+            return Result(LedgerDamage.Reordered, row.Seq, $"entry {row.Seq} was reordered: it does not follow entry {row.Seq - 1} but another entry of the ledger");
+        // The chain goes around it: the next entry follows the previous one.
+        if (next is not null && next.Prev.AsSpan().SequenceEqual(running))
+            return Result(LedgerDamage.Inserted, row.Seq, $"entry {row.Seq} was inserted: the chain goes from entry {row.Seq - 1} to entry {next.Seq} around it");
         if (linked)
             return Result(LedgerDamage.Changed, row.Seq, $"entry {row.Seq} was changed: its content no longer gives its hash");
-        // The link to the previous entry is broken. Who claims the previous entry's hash as their predecessor?
         var successor = links.FindIndex(l => l.Prev.AsSpan().SequenceEqual(running));
-        var prevExists = IsHashOf(row.Prev, at);
-        if (successor == at + 1 && !prevExists)
-            return Result(LedgerDamage.Inserted, row.Seq, $"entry {row.Seq} was inserted: the chain goes from entry {row.Seq - 1} to entry {row.Seq + 1} around it");
-        if (successor >= 0 || prevExists)
-        {
-            var where = successor >= 0 ? $"; the entry that follows entry {row.Seq - 1} is at position {links[successor].Seq}" : "";
-            return Result(LedgerDamage.Reordered, row.Seq, $"entry {row.Seq} was reordered: it does not follow entry {row.Seq - 1}{where}");
-        }
-        if (at > 0 && links[at - 1].Seq == row.Seq - 1 && at >= 2 && row.Prev.AsSpan().SequenceEqual(links[at - 2].Hash))
-            return Result(LedgerDamage.Inserted, row.Seq - 1, $"entry {row.Seq - 1} was inserted: entry {row.Seq} follows entry {row.Seq - 2}");
+        if (successor >= 0)
+            return Result(LedgerDamage.Reordered, row.Seq, $"entry {row.Seq} was reordered: the entry that follows entry {row.Seq - 1} stands at {links[successor].Seq}");
         return row.SelfOk
             ? Result(LedgerDamage.Removed, row.Seq, $"an entry before entry {row.Seq} was removed: its predecessor is no longer in the ledger")
             : Result(LedgerDamage.Inserted, row.Seq, $"entry {row.Seq} was inserted: it neither follows entry {row.Seq - 1} nor has a valid hash");
