@@ -273,13 +273,12 @@ public sealed partial class RecordGateway(VigieDbContext db, FhirResourceStore s
             using var parsed = JsonDocument.Parse(body);
             var labels = ResourceLabels.Of(parsed.RootElement);
             var patient = type == "Patient" ? null : FhirResourceStore.PatientOf(type, "", parsed.RootElement);
-            var decision = await decider.DecideAsync(s, new AccessRequest("create", type, patient, labels.Confidentiality, labels.Sensitivity, c.Purpose, c.Justification), ct);
-            if (!decision.Permitted)
-                return await Finish(s, c, "create", type, null, null, Refusal(decision), decision, ct);
-            await keys.EnsureLoadedAsync(ct);
             var missing = await store.MissingReferencesAsync(resource, null, ct);
             if (missing.Count > 0)
                 throw FhirException.Invalid($"{missing.Count} reference(s) point to resources that do not exist", missing.Select(m => $"{type}: reference '{m}' does not resolve").ToList());
+            var decision = await decider.DecideAsync(s, new AccessRequest("create", type, patient, labels.Confidentiality, labels.Sensitivity, c.Purpose, c.Justification), ct);
+            if (!decision.Permitted)
+                return await Finish(s, c, "create", type, null, null, Refusal(decision), decision, ct);
             var id = Guid.NewGuid().ToString();
             // Recorded before it runs (a failure is recorded after it, as a second entry): a write is never unrecorded.
             await Append(s, c, "create", type, id, null, 201, decision, null, patientId: type == "Patient" ? id : patient);
@@ -313,15 +312,14 @@ public sealed partial class RecordGateway(VigieDbContext db, FhirResourceStore s
             var existing = await store.FindReadOnlyAsync(type, id, ct);
             var patient = type == "Patient" ? id : FhirResourceStore.PatientOf(type, id, parsed.RootElement);
             var interaction = existing is null ? "create" : "update";
+            var missing = await store.MissingReferencesAsync(resource, null, ct);
+            if (missing.Count > 0)
+                throw FhirException.Invalid($"{missing.Count} reference(s) point to resources that do not exist", missing.Select(m => $"{type}: reference '{m}' does not resolve").ToList());
             var decision = await decider.DecideAsync(s, new AccessRequest(interaction, type, type == "Patient" && existing is null ? null : patient, labels.Confidentiality, labels.Sensitivity, c.Purpose, c.Justification), ct);
             if (decision.Permitted && existing?.PatientId is { } before && before != patient)
                 decision = await decider.DecideAsync(s, new AccessRequest("update", type, before, existing.Confidentiality, existing.Sensitivity, c.Purpose, c.Justification), ct);
             if (!decision.Permitted)
                 return await Finish(s, c, "update", type, id, null, Refusal(decision), decision, ct);
-            await keys.EnsureLoadedAsync(ct);
-            var missing = await store.MissingReferencesAsync(resource, null, ct);
-            if (missing.Count > 0)
-                throw FhirException.Invalid($"{missing.Count} reference(s) point to resources that do not exist", missing.Select(m => $"{type}: reference '{m}' does not resolve").ToList());
             if (expected is { } e && existing?.VersionId != e)
                 throw new FhirException(412, "conflict", $"{type}/{id} is at version {existing?.VersionId.ToString(CultureInfo.InvariantCulture) ?? "none"}, not {e} (If-Match)");
             var withPatient = type == "Patient" && existing is not null ? decision with { Patient = await decider.PatientContextAsync(id, ct) } : decision;
