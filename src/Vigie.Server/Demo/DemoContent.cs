@@ -58,6 +58,7 @@ internal static class DemoContent
             await admin.AddAsync(new UserAdministration.NewUser(username, Password, [role], establishment, profession, displayName,
                 ExpiresAt: role == Roles.Partner ? DateTime.UtcNow.AddDays(90) : null), actor, AccessScope.Everything, ct);
         }
+        await Fhir.RecordsDemo.LoadAsync(services, Console.Out, ct);
     }
 
     public static void PrintWelcome(TextWriter output, string url)
@@ -71,6 +72,7 @@ internal static class DemoContent
         output.WriteLine($"Console:  {browse}/");
         output.WriteLine($"API:      curl -s -X POST {browse}/api/v1/auth/token -H 'Content-Type: application/json' -d '{{\"username\":\"admin\",\"password\":\"{Password}\"}}'");
         output.WriteLine($"Health:   curl {browse}/readyz");
+        Fhir.RecordsDemo.PrintWelcome(output, browse);
         output.WriteLine("Press Ctrl+C to stop.");
     }
 }
