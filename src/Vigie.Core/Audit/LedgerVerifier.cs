@@ -10,9 +10,9 @@ namespace Vigie.Core.Audit;
 /// intact case); on the first inconsistency it reads the links of every entry again to tell what happened there:
 /// changed, removed, inserted or reordered.
 /// </summary>
-public sealed class LedgerVerifier(VigieDbContext db)
+public sealed class LedgerVerifier(VigieDbContext db, ILedgerScanner? scanner = null)
 {
-    private const string Columns =
+    public const string Columns =
         "seq, time_us, request_id, client_address, user_id, user_name, user_roles, user_establishment, user_profession, patient_id, patient_ref, " +
         "patient_establishment, action, resource_type, resource_id, query, status, decision, reasons, purpose, break_glass, justification, " +
         "care_relationship, privacy_flags, policy_version, prev_hash, hash";
@@ -33,19 +33,44 @@ public sealed class LedgerVerifier(VigieDbContext db)
             previous = c.Seq;
         }
 
-        var connection = db.Database.GetDbConnection();
-        await connection.OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var buffer = new LedgerCanonical.Buffer(1024);
-        var running = LedgerCanonical.Genesis.ToArray();
-        var computed = new byte[32];
-        long expected = 1, count = 0;
-        var nextCheckpoint = 0;
-        var lastGoodCheckpoint = 0L;
-        var entry = new LedgerEntry { Action = "", Decision = "", PrevHash = [], Hash = [] };
-        var broken = false;
-        await using (var cmd = connection.CreateCommand())
+        var scan = await (scanner ?? new DbLedgerScanner(db)).ScanAsync(checkpoints, ct);
+        var count = scan.Count;
+        var expected = scan.Expected;
+        if (scan.Broken)
         {
+            var connection = db.Database.GetDbConnection();
+            await connection.OpenAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            return await DiagnoseAsync(connection, tx, expected, scan.Running, count, checkpoints.Count, ct);
+        }
+        if (scan.RewrittenAt > 0)
+            return new LedgerVerification(count, checkpoints.Count, LedgerDamage.Rewritten, scan.LastGoodCheckpoint + 1,
+                $"entries {scan.LastGoodCheckpoint + 1}–{scan.RewrittenAt} were rewritten: the chain is consistent but does not reach the hash signed at entry {scan.RewrittenAt}");
+        if (scan.NextCheckpoint < checkpoints.Count)
+        {
+            var c = checkpoints[scan.NextCheckpoint];
+            return new LedgerVerification(count, checkpoints.Count, LedgerDamage.Removed, expected,
+                $"entry {expected} was removed: the ledger ends at entry {expected - 1} but a checkpoint signed entry {c.Seq}");
+        }
+        return new LedgerVerification(count, checkpoints.Count, LedgerDamage.None, null,
+            count == 0 ? "the ledger is empty" : $"{count} entries and {checkpoints.Count} checkpoints verified; the chain is intact");
+    }
+
+    /// <summary>The provider-neutral scan, through ADO.NET (the SQLite store has a faster one in Vigie.Storage).</summary>
+    private sealed class DbLedgerScanner(VigieDbContext db) : ILedgerScanner
+    {
+        public async Task<LedgerScan> ScanAsync(IReadOnlyList<LedgerCheckpoint> checkpoints, CancellationToken ct)
+        {
+            var connection = db.Database.GetDbConnection();
+            await connection.OpenAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            var buffer = new LedgerCanonical.Buffer(1024);
+            var running = LedgerCanonical.Genesis.ToArray();
+            var computed = new byte[32];
+            long expected = 1, count = 0, lastGood = 0;
+            var next = 0;
+            var entry = new LedgerEntry { Action = "", Decision = "", PrevHash = [], Hash = [] };
+            await using var cmd = connection.CreateCommand();
             cmd.Transaction = tx;
             cmd.CommandText = $"SELECT {Columns} FROM audit_ledger ORDER BY seq";
             await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -53,42 +78,26 @@ public sealed class LedgerVerifier(VigieDbContext db)
             {
                 Read(reader, entry);
                 if (entry.Seq != expected || !entry.PrevHash.AsSpan().SequenceEqual(running))
-                {
-                    broken = true;
-                    break;
-                }
+                    return new LedgerScan(count, expected, running, true, 0, lastGood, next);
                 buffer.Reset();
                 buffer.Bytes(entry.PrevHash);
                 LedgerCanonical.Write(entry, ref buffer);
                 SHA256.HashData(buffer.Written, computed);
                 if (!computed.AsSpan().SequenceEqual(entry.Hash))
-                {
-                    broken = true;
-                    break;
-                }
+                    return new LedgerScan(count, expected, running, true, 0, lastGood, next);
                 (running, computed) = (computed, running);
                 count++;
                 expected++;
-                if (nextCheckpoint < checkpoints.Count && checkpoints[nextCheckpoint].Seq == entry.Seq)
+                if (next < checkpoints.Count && checkpoints[next].Seq == entry.Seq)
                 {
-                    if (!checkpoints[nextCheckpoint].Hash.AsSpan().SequenceEqual(running))
-                        return new LedgerVerification(count, checkpoints.Count, LedgerDamage.Rewritten, lastGoodCheckpoint + 1,
-                            $"entries {lastGoodCheckpoint + 1}–{entry.Seq} were rewritten: the chain is consistent but does not reach the hash signed at entry {entry.Seq}");
-                    lastGoodCheckpoint = entry.Seq;
-                    nextCheckpoint++;
+                    if (!checkpoints[next].Hash.AsSpan().SequenceEqual(running))
+                        return new LedgerScan(count, expected, running, false, entry.Seq, lastGood, next);
+                    lastGood = entry.Seq;
+                    next++;
                 }
             }
+            return new LedgerScan(count, expected, running, false, 0, lastGood, next);
         }
-        if (broken)
-            return await DiagnoseAsync(connection, tx, expected, running, count, checkpoints.Count, ct);
-        if (nextCheckpoint < checkpoints.Count)
-        {
-            var c = checkpoints[nextCheckpoint];
-            return new LedgerVerification(count, checkpoints.Count, LedgerDamage.Removed, expected,
-                $"entry {expected} was removed: the ledger ends at entry {expected - 1} but a checkpoint signed entry {c.Seq}");
-        }
-        return new LedgerVerification(count, checkpoints.Count, LedgerDamage.None, null,
-            count == 0 ? "the ledger is empty" : $"{count} entries and {checkpoints.Count} checkpoints verified; the chain is intact");
     }
 
     private static void Read(DbDataReader r, LedgerEntry e)

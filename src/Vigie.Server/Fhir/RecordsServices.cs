@@ -29,7 +29,9 @@ internal static class RecordsServices
         services.AddScoped<FhirSearch>();
         services.AddScoped<AccessDecider>();
         services.AddScoped<RecordGateway>();
-        services.AddScoped<LedgerVerifier>();
+        if (store.Provider == StoreProvider.Sqlite)
+            services.AddSingleton<ILedgerScanner>(new Vigie.Storage.Records.SqliteLedgerScanner(store));
+        services.AddScoped(sp => new LedgerVerifier(sp.GetRequiredService<Vigie.Core.Data.VigieDbContext>(), sp.GetService<ILedgerScanner>()));
         services.AddScoped<RecordImporter>();
         services.AddScoped<DuplicateFinder>();
         services.AddScoped<PatientMerge>();

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# How fast `vigie audit verify` recomputes the ledger: fills a fresh SQLite store with N chained entries
+# (bench/fhir/LedgerFill), then times the real executable. Usage: bench/fhir/ledger-verify.sh [entries]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+entries="${1:-10000000}"
+./vigie version >/dev/null
+dotnet build bench/fhir/LedgerFill -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
+data=$(mktemp -d)
+trap 'rm -rf "$data"' EXIT
+dotnet .vigie/bin/vigie.dll db migrate --data "$data" >/dev/null
+dotnet bench/fhir/LedgerFill/bin/Release/net10.0/LedgerFill.dll "$data" "$entries"
+ls -la "$data/vigie.db" | awk '{printf "store: %.1f MiB\n", $5/1048576}'
+start=$(date +%s%N)
+dotnet .vigie/bin/vigie.dll audit verify --data "$data"
+end=$(date +%s%N)
+awk -v n="$entries" -v ns=$((end - start)) 'BEGIN {printf "whole process: %.2f s, %.0f entries/s\n", ns/1e9, n/(ns/1e9)}'
