@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Audited, access-checked FHIR reads per second, side by side with a bare ASP.NET Core app returning the same
+# bytes with no checks (bench/fhir/BareFhir). Vigie runs `demo` (Synthea patients at CHU-RABAT, dr.alaoui in
+# a care relationship with one of them); wrk (Debian) drives both over loopback with dr.alaoui's token.
+# Usage: bench/fhir/run.sh [seconds] [connections]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds="${1:-15}"
+connections="${2:-32}"
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 3; }
+./vigie version >/dev/null
+dotnet build bench/fhir/BareFhir -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
+data=$(mktemp -d)
+vigie_port=18180
+bare_port=18181
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$data"; }
+trap cleanup EXIT
+dotnet .vigie/bin/vigie.dll demo --data "$data" --urls "http://127.0.0.1:$vigie_port" >"$data/demo.log" 2>&1 &
+pids+=($!)
+until curl -sf "http://127.0.0.1:$vigie_port/readyz" >/dev/null 2>&1; do sleep 0.5; done
+patient=$(grep -o 'cares for Patient/[^ ]*' "$data/demo.log" | head -1 | cut -d/ -f2)
+[ -n "$patient" ] || { echo "the demo has no patient records (../shared/data/synthea missing?)" >&2; exit 3; }
+token=$(curl -s -X POST "http://127.0.0.1:$vigie_port/api/v1/auth/token" -H 'Content-Type: application/json' \
+  -d '{"username":"dr.alaoui","password":"vigie-demo-2026"}' | sed 's/.*access_token":"\([^"]*\).*/\1/')
+read_path="/fhir/Patient/$patient"
+search_path="/fhir/Observation?patient=$patient&_count=10"
+curl -sf "http://127.0.0.1:$vigie_port$read_path" -H "Authorization: Bearer $token" >"$data/patient.json"
+curl -sf "http://127.0.0.1:$vigie_port$search_path" -H "Authorization: Bearer $token" >"$data/search.json"
+dotnet bench/fhir/BareFhir/bin/Release/net10.0/BareFhir.dll "$data/patient.json" "$data/search.json" "http://127.0.0.1:$bare_port" >/dev/null 2>&1 &
+pids+=($!)
+until curl -sf "http://127.0.0.1:$bare_port$read_path" >/dev/null 2>&1; do sleep 0.2; done
+before=$(dotnet .vigie/bin/vigie.dll audit verify --data "$data" 2>/dev/null | grep -o '[0-9]* entries' | head -1 || true)
+
+run() { # name port path
+  local out
+  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$2$3")
+  local rps p50 p99 errors
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
+  printf '| %s | %s | %s | %s | %s |\n' "$1" "$rps" "$p50" "$p99" "${errors:-0}"
+}
+echo "| endpoint | requests/s | p50 | p99 | non-2xx |"
+echo "|---|---|---|---|---|"
+run "bare app: GET Patient/{id}" $bare_port "$read_path"
+run "Vigie: GET Patient/{id} (decided, audited, decrypted)" $vigie_port "$read_path"
+run "bare app: GET Observation?patient=…&_count=10" $bare_port "$search_path"
+run "Vigie: GET Observation?patient=…&_count=10" $vigie_port "$search_path"
+kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
+echo "ledger before: $before; after: $(dotnet .vigie/bin/vigie.dll audit verify --data "$data" | sed 's/Ledger intact: //')"
