@@ -16,7 +16,7 @@ namespace Vigie.Core.Records;
 /// request: facts about a patient are computed once per request.
 /// </summary>
 public sealed class AccessDecider(VigieDbContext db, FhirResourceStore store, RecordKeyring keys, AccessPolicy policy,
-    SecurityEventWriter events, IMemoryCache cache, TimeProvider clock)
+    SecurityEventWriter events, IMemoryCache cache, AccessFactsCache facts, TimeProvider clock)
 {
     public const string EstablishmentSystem = "urn:vigie:establishment";
 
@@ -122,8 +122,14 @@ public sealed class AccessDecider(VigieDbContext db, FhirResourceStore store, Re
 
     private async Task<PatientFacts> PatientFactsAsync(string patientId, CancellationToken ct)
     {
-        if (_patients.TryGetValue(patientId, out var facts))
-            return facts;
+        if (_patients.TryGetValue(patientId, out var known))
+            return known;
+        if (facts.TryGet("patient", patientId, null, out (PatientContext? Context, List<JsonElement> Consents) shared))
+        {
+            known = new PatientFacts(shared.Context, shared.Consents, [], []);
+            _patients[patientId] = known;
+            return known;
+        }
         var identity = await db.PatientIdentities.AsNoTracking().SingleOrDefaultAsync(p => p.PatientId == patientId, ct);
         PatientContext? context = identity is null ? null : new PatientContext(identity.PatientId, identity.NationalId, identity.Trust,
             identity.EstablishmentId, identity.Vip, identity.Employee, identity.Deceased, Split(identity.FamilyHashes), Split(identity.AddressHashes));
@@ -132,21 +138,27 @@ public sealed class AccessDecider(VigieDbContext db, FhirResourceStore store, Re
             .Where(r => r.PatientId == patientId && r.ResourceType == "Consent" && !r.Deleted).ToListAsync(ct);
         foreach (var row in rows)
             consents.Add(JsonDocument.Parse(await store.ContentAsync(row, ct)).RootElement);
-        facts = new PatientFacts(context, consents, [], []);
-        _patients[patientId] = facts;
-        return facts;
+        facts.Set("patient", patientId, null, (context, consents));
+        known = new PatientFacts(context, consents, [], []);
+        _patients[patientId] = known;
+        return known;
     }
 
     private static HashSet<string> Split(string? text) =>
         text is null ? [] : text.Split(';', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
 
-    private async Task<string?> RelationshipAsync(PatientFacts facts, string patientId, AccessSubject subject, DateTime now, CancellationToken ct)
+    private async Task<string?> RelationshipAsync(PatientFacts patient, string patientId, AccessSubject subject, DateTime now, CancellationToken ct)
     {
         if (Registering.Contains(patientId))
             return "registration";
         var key = $"{subject.PractitionerId}|{subject.EstablishmentId}";
-        if (facts.Relationship.TryGetValue(key, out var cached))
+        if (patient.Relationship.TryGetValue(key, out var cached))
             return cached;
+        if (facts.TryGet("relationship", patientId, key, out string? shared))
+        {
+            patient.Relationship[key] = shared;
+            return shared;
+        }
         var since = now.AddDays(-policy.CareWindowDays);
         var practitioner = subject.PractitionerId;
         var establishment = subject.EstablishmentId;
@@ -165,16 +177,24 @@ public sealed class AccessDecider(VigieDbContext db, FhirResourceStore store, Re
             "EpisodeOfCare" => "episode-of-care",
             _ => "care-team",
         };
-        facts.Relationship[key] = kind;
+        patient.Relationship[key] = kind;
+        facts.Set("relationship", patientId, key, kind);
         return kind;
     }
 
-    private async Task<bool> GrantAsync(PatientFacts facts, string patientId, Guid userId, DateTime now, CancellationToken ct)
+    private async Task<bool> GrantAsync(PatientFacts patient, string patientId, Guid userId, DateTime now, CancellationToken ct)
     {
-        if (facts.Grants.TryGetValue(userId, out var g))
+        if (patient.Grants.TryGetValue(userId, out var g))
             return g;
-        g = await db.BreakGlassGrants.AsNoTracking().AnyAsync(x => x.UserId == userId && x.PatientId == patientId && x.ExpiresAt > now, ct);
-        facts.Grants[userId] = g;
+        // The expiry is kept, not the answer: a grant that ends between two cached reads ends on time.
+        if (!facts.TryGet("grant", patientId, userId.ToString(), out DateTime? until))
+        {
+            until = await db.BreakGlassGrants.AsNoTracking().Where(x => x.UserId == userId && x.PatientId == patientId && x.ExpiresAt > now)
+                .MaxAsync(x => (DateTime?)x.ExpiresAt, ct);
+            facts.Set("grant", patientId, userId.ToString(), until);
+        }
+        g = until > now;
+        patient.Grants[userId] = g;
         return g;
     }
 
@@ -189,6 +209,7 @@ public sealed class AccessDecider(VigieDbContext db, FhirResourceStore store, Re
         events.Add(SecurityEventType.BreakGlassGranted, new Actor(subject.UserName, subject.UserId, subject.EstablishmentId), patient?.NationalId is { } n ? $"patient:{n}" : $"patient:{patientId}",
             patient?.EstablishmentId ?? subject.EstablishmentId, new { hours = policy.BreakGlassHours, user_establishment = subject.EstablishmentId });
         await db.SaveChangesAsync(ct);
+        facts.Invalidate(patientId);
     }
 
     private async Task<SubjectFacts> SubjectFactsAsync(AccessSubject subject, CancellationToken ct)

@@ -11,7 +11,7 @@ namespace Vigie.Core.Records;
 /// Reads and writes FHIR resources: versions, encryption at rest, the blind search index, care relationships and
 /// the master patient index, all in the caller's unit of work (the caller saves and commits).
 /// </summary>
-public sealed class FhirResourceStore(VigieDbContext db, RecordKeyring keys, PatientIndex patients, TimeProvider clock)
+public sealed class FhirResourceStore(VigieDbContext db, RecordKeyring keys, PatientIndex patients, AccessFactsCache facts, TimeProvider clock)
 {
     public sealed record Written(StoredResource Row, byte[] Json, bool Created);
 
@@ -80,6 +80,7 @@ public sealed class FhirResourceStore(VigieDbContext db, RecordKeyring keys, Pat
         });
         await db.FhirSearchIndex.Where(i => i.ResourceType == type && i.ResourceId == id).ExecuteDeleteAsync(ct);
         await db.CareRelationships.Where(c => c.SourceType == type && c.SourceId == id).ExecuteDeleteAsync(ct);
+        facts.Invalidate(existing.PatientId);
         return existing;
     }
 
@@ -149,6 +150,11 @@ public sealed class FhirResourceStore(VigieDbContext db, RecordKeyring keys, Pat
             AddCareRelationships(type, id, patientId, root, owner);
         if (type == "Patient")
             await patients.OnPatientWrittenAsync(id, root, owner, labels, ct);
+        if (type is "Patient" or "Encounter" or "EpisodeOfCare" or "CareTeam" or "Consent")
+        {
+            facts.Invalidate(patientId);
+            facts.Invalidate(existing?.PatientId);
+        }
         return new Written(row, json, existing is null);
     }
 

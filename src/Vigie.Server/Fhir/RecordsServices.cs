@@ -17,6 +17,7 @@ internal static class RecordsServices
         services.AddSingleton(new KeyEncryptionKeySource(configuration["kek"], configuration["kek_file"],
             store.Provider == StoreProvider.Sqlite ? Path.Combine(keyFolder, "records.kek") : null));
         services.AddSingleton<RecordKeyring>();
+        services.AddSingleton<AccessFactsCache>();
         services.AddSingleton(new LedgerSigner(keyFolder));
         services.AddSingleton(sp => new LedgerWriter(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<LedgerSigner>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LedgerWriter>>())
