@@ -19,6 +19,34 @@ internal static class RecordsCommands
         command.Subcommands.Add(Import());
         command.Subcommands.Add(Duplicates());
         command.Subcommands.Add(Merge());
+        command.Subcommands.Add(VerifyIdentity());
+        return command;
+    }
+
+    private static Command VerifyIdentity()
+    {
+        var patient = new Option<string>("--patient") { Required = true, Description = "The Patient id.", HelpName = "ID" };
+        var card = new Option<string>("--card") { Required = true, Description = "The national identity card number.", HelpName = "NUMBER" };
+        var document = new Option<bool>("--document-checked") { Description = "An agent checked the identity document (card or passport) in person." };
+        var registry = new Option<string?>("--identity-registry") { Description = "The national identity registry: an http(s) URL, or a local JSON registry file.", HelpName = "URL|FILE" };
+        var command = new Command("verify-identity", "Raise a patient's identity trust: registry match (retrieved), document checked (validated), both (qualified).") { patient, card, document, registry };
+        var store = StoreOptions.AddTo(command);
+        var kek = KekFile();
+        command.Options.Add(kek);
+        command.SetAction((parse, ct) => StoreSession.RunAsync(store.Configuration(parse, kek, registry), async sp =>
+        {
+            try
+            {
+                var outcome = await sp.GetRequiredService<IdentityVerification>().VerifyAsync(parse.GetValue(patient)!, parse.GetValue(card)!,
+                    parse.GetValue(document), Actor.CommandLine().Name, ct);
+                Console.WriteLine($"Identity {NationalHealthId.Format(outcome.NationalId)}: {outcome.Before.ToCode()} → {outcome.After.ToCode()}.");
+                return ExitCodes.Ok;
+            }
+            finally
+            {
+                await sp.GetRequiredService<LedgerWriter>().CheckpointNowAsync();
+            }
+        }, ct));
         return command;
     }
 

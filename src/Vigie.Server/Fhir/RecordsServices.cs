@@ -36,6 +36,16 @@ internal static class RecordsServices
         services.AddScoped<RecordImporter>();
         services.AddScoped<DuplicateFinder>();
         services.AddScoped<PatientMerge>();
+        // identity_registry: an http(s) URL (the national registry's adapter) or the path of a local JSON registry.
+        if (configuration["identity_registry"] is { Length: > 0 } registry)
+        {
+            if (registry.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || registry.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+                services.AddSingleton<INationalIdentityRegistry>(new HttpIdentityRegistry(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, new Uri(registry.TrimEnd('/') + "/")));
+            else
+                services.AddSingleton<INationalIdentityRegistry>(new LocalIdentityRegistry(Path.GetFullPath(registry)));
+        }
+        services.AddScoped(sp => new IdentityVerification(sp.GetRequiredService<Vigie.Core.Data.VigieDbContext>(), sp.GetRequiredService<FhirResourceStore>(),
+            sp.GetRequiredService<RecordKeyring>(), sp.GetRequiredService<LedgerWriter>(), sp.GetService<INationalIdentityRegistry>()));
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, FhirAuthorizationResultHandler>();
         return services;
     }
