@@ -188,3 +188,36 @@ public sealed class AccessDecisionTests
         Ward.Extension(adminRefusal, "urn:vigie:break-the-glass-possible").ShouldBe("false");
     }
 }
+
+/// <summary>The ledger as detection receives it: ECS events with the privacy facts, forwarded like an outbox.</summary>
+public sealed class LedgerEventTests
+{
+    [SkippableTheory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Entries_become_ECS_events_with_their_privacy_facts_and_are_marked_forwarded_without_breaking_the_chain(string provider)
+    {
+        await using var host = await RecordsHost.StartAsync(provider);
+        var ward = await Ward.AdmitAsync(host);
+        await ward.Amrani.GetFhirAsync($"/fhir/Patient/{ward.PatientId}");
+        await ward.Berrada.GetFhirAsync($"/fhir/Patient/{ward.PatientId}", Ward.BreakTheGlass);
+        var pending = await host.WithServicesAsync(sp => sp.GetRequiredService<LedgerEvents>().PendingAsync(1000));
+        var events = pending.Select(e => JsonDocument.Parse(LedgerEvents.ToEcs(e)).RootElement.Clone()).ToList();
+        var amrani = events.First(e => e.TryGetProperty("user", out var u) && u.GetProperty("name").GetString() == "dr.amrani" && e.GetProperty("event").GetProperty("action").GetString() == "read");
+        amrani.GetProperty("event").GetProperty("dataset").GetString().ShouldBe("vigie.records");
+        amrani.GetProperty("event").GetProperty("outcome").GetString().ShouldBe("success");
+        amrani.GetProperty("organization").GetProperty("id").GetString().ShouldBe("CHU-A");
+        amrani.GetProperty("vigie").GetProperty("patient").GetProperty("id").GetString()!.ShouldStartWith("pseudo:");
+        amrani.GetProperty("vigie").GetProperty("access").GetProperty("decision").GetString().ShouldBe("permit");
+        amrani.GetProperty("vigie").GetProperty("privacy").GetProperty("care_relationship").GetString().ShouldBe("encounter");
+        amrani.GetProperty("vigie").GetProperty("privacy").GetProperty("same_family_name").GetBoolean().ShouldBeTrue();
+        var glass = events.Single(e => e.GetProperty("event").GetProperty("action").GetString() == "break-glass");
+        glass.GetProperty("vigie").GetProperty("access").GetProperty("break_glass").GetBoolean().ShouldBeTrue();
+        glass.GetProperty("vigie").GetProperty("privacy").GetProperty("same_establishment").GetBoolean().ShouldBeFalse();
+        events.ShouldAllBe(e => !e.GetRawText().Contains("Khadija"));
+
+        (await host.WithServicesAsync(sp => sp.GetRequiredService<LedgerEvents>().MarkForwardedAsync(pending[^1].Seq))).ShouldBe(pending.Count);
+        (await host.WithServicesAsync(sp => sp.GetRequiredService<LedgerEvents>().PendingAsync(1000))).Where(e => e.Seq <= pending[^1].Seq).ShouldBeEmpty();
+        var verification = await host.WithServicesAsync(sp => sp.GetRequiredService<LedgerVerifier>().VerifyAsync(sp.GetRequiredService<LedgerSigner>().PublicKey()));
+        verification.Intact.ShouldBeTrue(verification.Message);
+    }
+}

@@ -34,6 +34,7 @@ internal static class RecordsServices
             services.AddSingleton<ILedgerScanner>(new Vigie.Storage.Records.SqliteLedgerScanner(store));
         services.AddScoped(sp => new LedgerVerifier(sp.GetRequiredService<Vigie.Core.Data.VigieDbContext>(), sp.GetService<ILedgerScanner>()));
         services.AddScoped<RecordImporter>();
+        services.AddScoped<LedgerEvents>();
         services.AddScoped<DuplicateFinder>();
         services.AddScoped<PatientMerge>();
         // identity_registry: an http(s) URL (the national registry's adapter) or the path of a local JSON registry.
