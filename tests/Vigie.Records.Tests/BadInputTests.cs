@@ -107,3 +107,30 @@ public sealed class BadInputTests
         ledger.Where(e => e.Status == 401).ShouldAllBe(e => e.PatientId == null && e.ResourceType == "Patient");
     }
 }
+
+/// <summary>Batch bundles: each entry decided and answered on its own.</summary>
+public sealed class BatchTests
+{
+    [SkippableFact]
+    public async Task A_batch_answers_each_entry_with_its_own_status()
+    {
+        await using var host = await RecordsHost.StartAsync("sqlite");
+        var ward = await Ward.AdmitAsync(host);
+        var batch = $$$"""
+            {"resourceType":"Bundle","type":"batch","entry":[
+              {"request":{"method":"GET","url":"Observation?patient={{{ward.PatientId}}}"}},
+              {"resource":{"resourceType":"Observation","status":"final","code":{"text":"pulse"},"subject":{"reference":"Patient/{{{ward.PatientId}}}"}},"request":{"method":"POST","url":"Observation"}},
+              {"request":{"method":"GET","url":"Patient/{{{ward.PatientId}}}"}}]}
+            """;
+        var (status, response) = await ward.Berrada.SendAsync(HttpMethod.Post, "/fhir", batch);
+        status.ShouldBe(200, response.Issues());
+        response.GetProperty("type").GetString().ShouldBe("batch-response");
+        var statuses = response.GetProperty("entry").EnumerateArray().Select(e => e.GetProperty("response").GetProperty("status").GetString()).ToList();
+        statuses.ShouldBe(["403", "403", "403"], "Dr Berrada has no relationship with the patient");
+        (status, response) = await ward.Amrani.SendAsync(HttpMethod.Post, "/fhir", batch);
+        status.ShouldBe(200);
+        statuses = response.GetProperty("entry").EnumerateArray().Select(e => e.GetProperty("response").GetProperty("status").GetString()).ToList();
+        statuses.ShouldBe(["200", "201", "200"]);
+        response.GetProperty("entry")[1].GetProperty("response").GetProperty("location").GetString()!.ShouldContain("/Observation/");
+    }
+}

@@ -39,7 +39,8 @@ public sealed class LedgerVerifier(VigieDbContext db, ILedgerScanner? scanner = 
         if (scan.Broken)
         {
             var connection = db.Database.GetDbConnection();
-            await connection.OpenAsync(ct);
+            if (connection.State != System.Data.ConnectionState.Open)
+                await connection.OpenAsync(ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
             return await DiagnoseAsync(connection, tx, expected, scan.Running, count, checkpoints.Count, ct);
         }
@@ -62,7 +63,8 @@ public sealed class LedgerVerifier(VigieDbContext db, ILedgerScanner? scanner = 
         public async Task<LedgerScan> ScanAsync(IReadOnlyList<LedgerCheckpoint> checkpoints, CancellationToken ct)
         {
             var connection = db.Database.GetDbConnection();
-            await connection.OpenAsync(ct);
+            if (connection.State != System.Data.ConnectionState.Open)
+                await connection.OpenAsync(ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
             var buffer = new LedgerCanonical.Buffer(1024);
             var running = LedgerCanonical.Genesis.ToArray();
