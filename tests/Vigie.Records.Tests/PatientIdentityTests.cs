@@ -136,3 +136,27 @@ public sealed class PatientIdentityTests
         (await host.LedgerAsync()).ShouldContain(e => e.Action == "merge" && e.ResourceId == ids[1] && e.PatientId == ids[0]);
     }
 }
+
+public sealed class RegistrationDuplicateTests
+{
+    [SkippableFact]
+    public async Task Registering_a_patient_who_is_already_known_names_the_likely_duplicate()
+    {
+        await using var host = await RecordsHost.StartAsync("sqlite");
+        await host.SeedHierarchyAsync();
+        await host.AddUserAsync("registrar", Vigie.Core.Identity.Roles.Clinician, "CHU-A");
+        var registrar = await host.FhirClientAsync("registrar");
+        const string First = """{"resourceType":"Patient","name":[{"family":"El Idrissi","given":["Fatima"]}],"gender":"female","birthDate":"1975-04-18","identifier":[{"system":"urn:oid:2.16.504.1.2","value":"BK220011"}]}""";
+        const string Again = """{"resourceType":"Patient","name":[{"family":"El-Idrissi","given":["Fatima","Zahra"]}],"gender":"female","birthDate":"1975-04-18","identifier":[{"system":"urn:oid:2.16.504.1.2","value":"BK220011"}]}""";
+        const string Other = """{"resourceType":"Patient","name":[{"family":"Bennani","given":["Youssef"]}],"gender":"male","birthDate":"1975-04-18"}""";
+        var first = await registrar.PostAsync("/fhir/Patient", RecordsHost.Fhir(First));
+        first.Headers.Contains("X-Possible-Duplicates").ShouldBeFalse();
+        var firstId = JsonDocument.Parse(await first.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+        var other = await registrar.PostAsync("/fhir/Patient", RecordsHost.Fhir(Other));
+        other.Headers.Contains("X-Possible-Duplicates").ShouldBeFalse("same birth date alone is not a duplicate");
+        var again = await registrar.PostAsync("/fhir/Patient", RecordsHost.Fhir(Again));
+        ((int)again.StatusCode).ShouldBe(201);
+        again.Headers.GetValues("X-Possible-Duplicates").Single().ShouldBe($"Patient/{firstId}");
+        (await host.LedgerAsync()).ShouldContain(e => e.Action == "duplicate-check" && e.Reasons!.Contains($"Patient/{firstId} (probable"));
+    }
+}

@@ -15,7 +15,7 @@ namespace Vigie.Core.Records;
 /// is returned before its ledger entry is committed; a refusal is recorded like a success.
 /// </summary>
 public sealed partial class RecordGateway(VigieDbContext db, FhirResourceStore store, FhirSearch search, AccessDecider decider,
-    LedgerWriter ledger, RecordKeyring keys, IMemoryCache cache)
+    LedgerWriter ledger, RecordKeyring keys, IMemoryCache cache, DuplicateFinder duplicates)
 {
     public const string NotDecided = "not-decided";
 
@@ -288,7 +288,16 @@ public sealed partial class RecordGateway(VigieDbContext db, FhirResourceStore s
                 await db.SaveChangesAsync(token);
                 return w;
             }, ct);
-            return Json(201, written.Json, $"{c.BaseUrl}/{type}/{written.Row.Id}/_history/{written.Row.VersionId.ToString(CultureInfo.InvariantCulture)}", written.Row.VersionId, written.Row.LastUpdated);
+            var result = Json(201, written.Json, $"{c.BaseUrl}/{type}/{written.Row.Id}/_history/{written.Row.VersionId.ToString(CultureInfo.InvariantCulture)}", written.Row.VersionId, written.Row.LastUpdated);
+            if (type != "Patient")
+                return result;
+            // Duplicate detection on registration: the registrant is told, and the ledger keeps it.
+            var candidates = await duplicates.FindAsync(id, ct);
+            if (candidates.Count == 0)
+                return result;
+            await Append(s, c, "duplicate-check", type, id, null, 201, decision,
+                $"possible duplicate of {string.Join(", ", candidates.Select(d => $"Patient/{d.PatientId} ({d.Level}, score {d.Score.ToString(CultureInfo.InvariantCulture)})"))}", patientId: id);
+            return result with { PossibleDuplicates = string.Join(", ", candidates.Select(d => $"Patient/{d.PatientId}")) };
         }, ct);
     }
 

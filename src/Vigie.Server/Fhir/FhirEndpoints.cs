@@ -138,6 +138,8 @@ internal static class FhirEndpoints
             response.Headers.LastModified = modified.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
         if (result.Status == 401)
             response.Headers.WWWAuthenticate = "Bearer";
+        if (result.PossibleDuplicates is not null)
+            response.Headers["X-Possible-Duplicates"] = result.PossibleDuplicates;
         if (result.Body.Length > 0)
         {
             response.ContentType = ContentType;
