@@ -63,6 +63,7 @@ internal static class VigieApp
         services.AddSingleton<SessionValidator>();
         services.AddScoped<CurrentUser>();
         services.AddScoped<EstablishmentIndex>();
+        services.AddScoped<WebConsole.ConsoleFocus>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemHandler>();
         services.Configure<JsonOptions>(j =>
