@@ -64,6 +64,9 @@ internal static class VigieApp
         services.AddScoped<CurrentUser>();
         services.AddScoped<EstablishmentIndex>();
         services.AddScoped<WebConsole.ConsoleFocus>();
+        services.AddSingleton<WebConsole.LiveFeed>();
+        services.AddSingleton<WebConsole.ILiveSource, WebConsole.SecurityEventLiveSource>();
+        services.AddHostedService<WebConsole.LivePoller>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemHandler>();
         services.Configure<JsonOptions>(j =>
@@ -101,6 +104,7 @@ internal static class VigieApp
         SecurityEventEndpoints.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json").AllowPublic();
         app.MapRazorPages();
+        WebConsole.LiveEndpoints.Map(app);
         return app;
     }
 
