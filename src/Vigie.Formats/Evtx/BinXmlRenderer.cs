@@ -53,7 +53,7 @@ internal sealed class BinXmlRenderer
 
     private byte[] _data = [];
     private int _chunkLength;
-    private RecordArena _arena = null!;
+    private ArenaBuilder _arena = null!;
     private int _recordTokenStart;
 
     private struct Substitution
@@ -68,7 +68,7 @@ internal sealed class BinXmlRenderer
 
     public static BinXmlRenderer ForCurrentThread() => t_cached ??= new BinXmlRenderer();
 
-    public void BeginChunk(byte[] data, int chunkLength, RecordArena arena)
+    public void BeginChunk(byte[] data, int chunkLength, ArenaBuilder arena)
     {
         _data = data;
         _chunkLength = chunkLength;
@@ -77,10 +77,11 @@ internal sealed class BinXmlRenderer
         _templates.Clear();
     }
 
-    /// <summary>Renders one record's Binary XML (chunk offsets <paramref name="start"/>..<paramref name="end"/>) into the arena.</summary>
+    /// <summary>Renders one record's Binary XML (chunk offsets <paramref name="start"/>..<paramref name="end"/>) into the scratch tokens.</summary>
     public void RenderRecord(int start, int end)
     {
-        _recordTokenStart = _arena.TokenCount;
+        _arena.ScratchCount = 0;
+        _recordTokenStart = 0;
         _openElements.Clear();
         _substitutions.Clear();
         try
@@ -91,7 +92,7 @@ internal sealed class BinXmlRenderer
         }
         catch
         {
-            _arena.TokenCount = _recordTokenStart;
+            _arena.ScratchCount = 0;
             throw;
         }
     }
@@ -398,7 +399,7 @@ internal sealed class BinXmlRenderer
                     var end = Emit(new RenderToken { Kind = TokenKind.End });
                     if (_openElements.Count == 0)
                         throw new BinXmlException(node.Offset, "element end without a start");
-                    _arena.Tokens[_openElements.Pop()].Match = end;
+                    _arena.Scratch[_openElements.Pop()].Match = end;
                     break;
                 case NodeKind.Attribute:
                     EmitAttribute(nodes, i, substitutionBase, substitutionCount);
@@ -422,9 +423,9 @@ internal sealed class BinXmlRenderer
 
     private int Emit(in RenderToken token)
     {
-        if (_arena.TokenCount - _recordTokenStart >= MaxTokensPerRecord)
+        if (_arena.ScratchCount - _recordTokenStart >= MaxTokensPerRecord)
             throw new BinXmlException(0, $"record expands to more than {MaxTokensPerRecord} XML tokens (substitution loop?)");
-        return _arena.AddToken(token);
+        return _arena.AddScratch(token);
     }
 
     private static string ResolveEntity(string name) => name switch

@@ -29,20 +29,20 @@ public sealed class EvtxRecord
 {
     private readonly RecordArena _arena;
     private readonly int _fieldStart;
-    private readonly int _tokenStart;
-    private readonly int _tokenEnd;
+    private readonly int _partStart;
+    private readonly int _partCount;
     private int[]? _lookup;
 
     internal EvtxRecord(EvtxChunk chunk, RecordArena arena, ulong recordId, long fileTime, long fileOffset,
-        int tokenStart, int tokenEnd, int fieldStart, int fieldCount)
+        int fieldStart, int fieldCount, int partStart, int partCount)
     {
         Chunk = chunk;
         _arena = arena;
         RecordId = recordId;
         WrittenFileTime = fileTime;
         FileOffset = fileOffset;
-        _tokenStart = tokenStart;
-        _tokenEnd = tokenEnd;
+        _partStart = partStart;
+        _partCount = partCount;
         _fieldStart = fieldStart;
         FieldCount = fieldCount;
     }
@@ -94,7 +94,7 @@ public sealed class EvtxRecord
         ArgumentNullException.ThrowIfNull(name);
         var lookup = _lookup ?? BuildLookup();
         var mask = lookup.Length - 1;
-        for (var slot = name.GetHashCode() & mask; ; slot = (slot + 1) & mask)
+        for (var slot = NameHash(name) & mask; ; slot = (slot + 1) & mask)
         {
             var entry = lookup[slot];
             if (entry == 0)
@@ -154,6 +154,11 @@ public sealed class EvtxRecord
         return false;
     }
 
+    // Field names differ in length and ends far more than they collide: three characters and the length hash them
+    // in a few instructions, where string.GetHashCode hashes every character of every name of every record.
+    private static int NameHash(string name) =>
+        name.Length == 0 ? 0 : (name.Length * 31) ^ (name[0] * 7) ^ (name[^1] * 131) ^ (name[name.Length / 2] * 1031);
+
     private static bool IsSecondarySystemName(string name) => name is "ProcessID" or "ThreadID" or "UserID";
 
     private int[] BuildLookup()
@@ -178,7 +183,7 @@ public sealed class EvtxRecord
                 };
                 if (!inPass)
                     continue;
-                var slot = entry.Name.GetHashCode() & mask;
+                var slot = NameHash(entry.Name) & mask;
                 while (table[slot] != 0 && !string.Equals(_arena.Fields[_fieldStart + table[slot] - 1].Name, entry.Name, StringComparison.Ordinal))
                     slot = (slot + 1) & mask;
                 if (table[slot] == 0)
@@ -222,21 +227,21 @@ public sealed class EvtxRecord
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
-        var tokens = _arena.Tokens;
-        for (var root = _tokenStart; root < _tokenEnd; root = tokens[root].Kind == TokenKind.Start ? tokens[root].Match + 1 : root + 1)
+        for (var i = 0; i < _partCount; i++)
         {
-            if (tokens[root].Kind != TokenKind.Start)
-                continue;
-            foreach (var part in new FieldBuilder.ChildEnumerable(tokens, root))
+            ref readonly var part = ref _arena.Parts[_partStart + i];
+            writer.WritePropertyName(part.Name);
+            switch (part.Kind)
             {
-                var name = tokens[part].Name!;
-                writer.WritePropertyName(name);
-                if (name is "System")
+                case PartKind.System:
                     WriteSection(writer, EvtxSection.System);
-                else if (name is "EventData")
+                    break;
+                case PartKind.EventData:
                     WriteSection(writer, EvtxSection.EventData);
-                else
-                    WriteNested(writer, tokens, part);
+                    break;
+                case PartKind.Nested:
+                    WriteNested(writer, _arena.Tokens, part.TokenStart);
+                    break;
             }
         }
         writer.WriteEndObject();
