@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Vigie.Formats.Evtx;
 
 /// <summary>
@@ -276,18 +278,17 @@ internal sealed class FieldBuilder
         if (section != EvtxSection.System)
         {
             // Names are interned, so equal names are the same string: merging keeps one field per name and part.
-            for (var f = _fields.Count - 1; f >= 0; f--)
+            // A span and reference comparisons: copying each pending field out of the list cost 2.6 µs per Sysmon record.
+            var fields = CollectionsMarshal.AsSpan(_fields);
+            for (var f = fields.Length - 1; f >= 0; f--)
             {
-                var existing = _fields[f];
+                ref var existing = ref fields[f];
                 if (ReferenceEquals(existing.Name, name) && existing.Section == section)
                 {
-                    var last = _values[existing.Last];
-                    last.Next = valueIndex;
-                    _values[existing.Last] = last;
+                    CollectionsMarshal.AsSpan(_values)[existing.Last].Next = valueIndex;
                     existing.Last = valueIndex;
                     existing.Count++;
                     existing.IsList = true;
-                    _fields[f] = existing;
                     return;
                 }
             }
