@@ -40,6 +40,18 @@ public sealed class EvtxChunk
     /// <summary>The file's name as given to the reader.</summary>
     public string FileName { get; }
 
+    /// <summary>The file name encoded for JSON once per chunk rather than once per record.</summary>
+    internal System.Text.Json.JsonEncodedText EncodedFileName => _encodedFileName ??= EncodeFileName(FileName);
+
+    private System.Text.Json.JsonEncodedText? _encodedFileName;
+
+    private static System.Text.Json.JsonEncodedText EncodeFileName(string name)
+    {
+        // JSON cannot carry unpaired surrogates: replace them as string values do.
+        var clean = name.IndexOfAnyInRange('\uD800', '\uDFFF') < 0 ? name : new string(name.Select(c => char.IsSurrogate(c) ? '\uFFFD' : c).ToArray());
+        return System.Text.Json.JsonEncodedText.Encode(clean, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+    }
+
     /// <summary>The chunk's index in the file (0 for the chunk right after the file header).</summary>
     public int Index { get; }
 

@@ -202,7 +202,7 @@ public sealed class EvtxRecord
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
         writer.WritePropertyName("file"u8);
-        EvtxValue.WriteJsonString(writer, FileName);
+        writer.WriteStringValue(Chunk.EncodedFileName);
         writer.WriteNumber("record_id"u8, RecordId);
         writer.WritePropertyName("timestamp"u8);
         if (EvtxValue.TryFileTime(WrittenFileTime, out var time))
@@ -230,7 +230,7 @@ public sealed class EvtxRecord
         for (var i = 0; i < _partCount; i++)
         {
             ref readonly var part = ref _arena.Parts[_partStart + i];
-            writer.WritePropertyName(part.Name);
+            writer.WritePropertyName(EvtxJson.Name(part.Name));
             switch (part.Kind)
             {
                 case PartKind.System:
@@ -255,7 +255,7 @@ public sealed class EvtxRecord
             var field = new EvtxField(_arena, _fieldStart + i);
             if (field.Section != section)
                 continue;
-            writer.WritePropertyName(field.Name);
+            writer.WritePropertyName(EvtxJson.Name(field.Name));
             WriteFieldValue(writer, field);
         }
         writer.WriteEndObject();
