@@ -193,6 +193,11 @@ public sealed class EvtxChunk
             {
                 Report(e.Offset > 0 ? e.Offset : offset, recordId, $"record at offset 0x{offset:x} skipped: {e.Message}");
             }
+            catch (Exception e) when (e is IndexOutOfRangeException or ArgumentException or InvalidOperationException)
+            {
+                // Every read is bounds-checked before it happens; should one be missed, the record is still only skipped.
+                Report(offset, recordId, $"record at offset 0x{offset:x} skipped: its Binary XML could not be decoded ({e.Message})");
+            }
             offset += (int)size;
         }
         builder.FinishInto(arena);
