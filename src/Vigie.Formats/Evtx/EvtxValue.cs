@@ -73,9 +73,14 @@ public readonly struct EvtxValue : ISpanFormattable
         return true;
     }
 
-    /// <summary>The value as a signed integer, for integer, boolean, hexadecimal and size types that fit.</summary>
+    /// <summary>The value as a signed integer, for integer, boolean, hexadecimal and size types that fit, and decimal strings.</summary>
     public bool TryGetInt64(out long value)
     {
+        if (Type == EvtxValueType.String)
+        {
+            TryGetChars(out var chars);
+            return long.TryParse(chars, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+        }
         if (TryGetUInt64Bits(out var bits, out var signed))
         {
             if (signed || bits <= long.MaxValue)
@@ -88,9 +93,14 @@ public readonly struct EvtxValue : ISpanFormattable
         return false;
     }
 
-    /// <summary>The value as an unsigned integer, for non-negative integer, boolean, hexadecimal and size types.</summary>
+    /// <summary>The value as an unsigned integer, for non-negative integer, boolean, hexadecimal and size types, and decimal strings.</summary>
     public bool TryGetUInt64(out ulong value)
     {
+        if (Type == EvtxValueType.String)
+        {
+            TryGetChars(out var chars);
+            return ulong.TryParse(chars, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+        }
         if (TryGetUInt64Bits(out var bits, out var signed) && (!signed || unchecked((long)bits) >= 0))
         {
             value = bits;
