@@ -54,7 +54,6 @@ internal sealed class BinXmlRenderer
     private byte[] _data = [];
     private int _chunkLength;
     private ArenaBuilder _arena = null!;
-    private int _recordTokenStart;
 
     private struct Substitution
     {
@@ -81,7 +80,6 @@ internal sealed class BinXmlRenderer
     public void RenderRecord(int start, int end)
     {
         _arena.ScratchCount = 0;
-        _recordTokenStart = 0;
         _openElements.Clear();
         _substitutions.Clear();
         try
@@ -103,7 +101,6 @@ internal sealed class BinXmlRenderer
     {
         if (nesting > MaxNesting)
             throw new BinXmlException(pos, $"Binary XML nested more than {MaxNesting} levels deep");
-        var first = true;
         while (pos < end)
         {
             var token = _data[pos];
@@ -120,8 +117,9 @@ internal sealed class BinXmlRenderer
                     break;
                 case 0x01 or 0x41:
                     _scratchNodes.Clear();
-                    // Inside a Binary XML substitution an element start may lack its dependency identifier.
-                    pos = ParseElement(pos, end, _scratchNodes, 0, allowMissingDependency: nesting > 0 && first);
+                    // Inside a Binary XML substitution an element start may lack its dependency identifier (libevtx's
+                    // notes): the layout whose name offset makes sense is taken.
+                    pos = ParseElement(pos, end, _scratchNodes, 0, allowMissingDependency: nesting > 0);
                     var nodes = CollectionsMarshal.AsSpan(_scratchNodes).ToArray();
                     Execute(nodes, substitutionBase, substitutionCount, nesting);
                     break;
@@ -138,7 +136,6 @@ internal sealed class BinXmlRenderer
                 default:
                     throw new BinXmlException(pos, $"unexpected Binary XML token 0x{token:x2}");
             }
-            first = false;
         }
         return pos;
     }
@@ -423,7 +420,7 @@ internal sealed class BinXmlRenderer
 
     private int Emit(in RenderToken token)
     {
-        if (_arena.ScratchCount - _recordTokenStart >= MaxTokensPerRecord)
+        if (_arena.ScratchCount >= MaxTokensPerRecord)
             throw new BinXmlException(0, $"record expands to more than {MaxTokensPerRecord} XML tokens (substitution loop?)");
         return _arena.AddScratch(token);
     }

@@ -60,10 +60,11 @@ internal sealed class BinXmlChunkWriter
 
     public void FragmentHeader() => Bytes(0x0F, 0x01, 0x01, 0x00);
 
-    public void Start(string name, bool hasAttributes = false)
+    public void Start(string name, bool hasAttributes = false, bool withDependency = true)
     {
         Bytes((byte)(hasAttributes ? 0x41 : 0x01));
-        U16(0xFFFF);
+        if (withDependency)
+            U16(0xFFFF);
         U32(0);
         InlineName(name);
         if (hasAttributes)

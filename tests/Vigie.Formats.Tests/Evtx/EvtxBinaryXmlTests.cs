@@ -286,6 +286,37 @@ public sealed class EvtxBinaryXmlTests
     }
 
     [Fact]
+    public void An_element_without_dependency_identifier_inside_nested_binary_xml_is_read()
+    {
+        var record = WriteAndRead(w =>
+        {
+            w.FragmentHeader();
+            w.TemplateInstance(() =>
+            {
+                w.Start("Event");
+                w.CloseStart();
+                w.Start("UserData");
+                w.CloseStart();
+                w.Substitution(0, 0x21);
+                w.End();
+                w.End();
+            }, [new TemplateValue(0x21, at => BinXmlChunkWriter.Nested(at, n =>
+            {
+                n.Start("Operation", withDependency: false);
+                n.CloseStart();
+                n.Text("cleareventlog");
+                n.End();
+                n.Eof();
+            }))]);
+            w.Eof();
+        }, out var diagnostics);
+
+        diagnostics.ShouldBeEmpty();
+        record.TryGetValue("Operation", out var operation).ShouldBeTrue();
+        operation.ToString().ShouldBe("cleareventlog");
+    }
+
+    [Fact]
     public void A_later_record_reuses_a_template_defined_by_an_earlier_one()
     {
         var writer = new BinXmlChunkWriter();
