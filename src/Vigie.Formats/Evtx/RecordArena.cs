@@ -57,6 +57,31 @@ internal sealed class RecordArena
     public EvtxValue[] Values = [];
     public RenderToken[] Tokens = [];
     public PartEntry[] Parts = [];
+
+    // Field texts rendered so far, one slot per field of the chunk, allocated on first use: a detection engine asks
+    // for the same field's text once per rule, and rendering it once per record spares an allocation per rule.
+    private string?[]? _texts;
+
+    public string FieldText(int field)
+    {
+        var texts = _texts ?? Interlocked.CompareExchange(ref _texts, new string?[Fields.Length], null) ?? _texts!;
+        return texts[field] ??= RenderFieldText(field);
+    }
+
+    private string RenderFieldText(int field)
+    {
+        ref readonly var entry = ref Fields[field];
+        if (entry.ValueCount == 1)
+            return Values[entry.ValueStart].ToString();
+        var text = new System.Text.StringBuilder();
+        foreach (var value in Values.AsSpan(entry.ValueStart, entry.ValueCount))
+        {
+            if (text.Length > 0)
+                text.Append('\n');
+            text.Append(value.ToString());
+        }
+        return text.ToString();
+    }
 }
 
 /// <summary>Per-thread growable buffers a chunk is rendered into, copied to an exact-size <see cref="RecordArena"/> at the end.</summary>

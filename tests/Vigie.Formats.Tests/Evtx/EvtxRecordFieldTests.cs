@@ -61,6 +61,17 @@ public sealed class EvtxRecordFieldTests
     }
 
     [SkippableFact]
+    public void A_field_text_is_rendered_once_and_then_reused()
+    {
+        var record = SysmonFileCreate();
+
+        record.TryGetField("ProcessGuid", out var first).ShouldBeTrue();
+        record.TryGetField("ProcessGuid", out var again).ShouldBeTrue();
+        ReferenceEquals(first.ToString(), again.ToString()).ShouldBeTrue();
+        again.ToString().ShouldBe("{0197231E-C424-69E1-C922-000000000800}");
+    }
+
+    [SkippableFact]
     public void Names_are_case_sensitive_unless_asked_otherwise()
     {
         var record = SysmonFileCreate();
