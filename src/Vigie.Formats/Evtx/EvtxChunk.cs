@@ -47,9 +47,7 @@ public sealed class EvtxChunk
 
     private static System.Text.Json.JsonEncodedText EncodeFileName(string name)
     {
-        // JSON cannot carry unpaired surrogates: replace them as string values do.
-        var clean = name.IndexOfAnyInRange('\uD800', '\uDFFF') < 0 ? name : new string(name.Select(c => char.IsSurrogate(c) ? '\uFFFD' : c).ToArray());
-        return System.Text.Json.JsonEncodedText.Encode(clean, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        return System.Text.Json.JsonEncodedText.Encode(EvtxJson.ReplaceUnpairedSurrogates(name), System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
     }
 
     /// <summary>The chunk's index in the file (0 for the chunk right after the file header).</summary>

@@ -29,9 +29,30 @@ public static class EvtxJson
         var names = t_names ??= new Dictionary<string, JsonEncodedText>(ReferenceEqualityComparer.Instance);
         if (names.TryGetValue(name, out var encoded))
             return encoded;
-        encoded = JsonEncodedText.Encode(name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        encoded = JsonEncodedText.Encode(ReplaceUnpairedSurrogates(name), JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         if (names.Count < 20_000)
             names[name] = encoded;
         return encoded;
+    }
+
+    /// <summary>JSON cannot carry unpaired surrogates (damaged names and text can hold them): they become U+FFFD.</summary>
+    internal static string ReplaceUnpairedSurrogates(string text)
+    {
+        if (text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0)
+            return text;
+        var chars = text.ToCharArray();
+        ReplaceUnpairedSurrogates(chars);
+        return new string(chars);
+    }
+
+    internal static void ReplaceUnpairedSurrogates(Span<char> chars)
+    {
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+                i++;
+            else if (char.IsSurrogate(chars[i]))
+                chars[i] = '\uFFFD';
+        }
     }
 }

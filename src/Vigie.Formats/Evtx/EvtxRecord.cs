@@ -306,7 +306,7 @@ public sealed class EvtxRecord
             writer.WriteStartObject();
             for (var i = element + 1; tokens[i].Kind == TokenKind.Attribute; i++)
             {
-                writer.WritePropertyName(tokens[i].Name!);
+                writer.WritePropertyName(EvtxJson.Name(tokens[i].Name!));
                 tokens[i].Value.WriteJsonValue(writer);
             }
             writer.WriteEndObject();
@@ -322,7 +322,7 @@ public sealed class EvtxRecord
             var repeated = false;
             for (var n = c + 1; n < children.Count && !repeated; n++)
                 repeated = tokens[children[n]].Name == name;
-            writer.WritePropertyName(name);
+            writer.WritePropertyName(EvtxJson.Name(name));
             if (!repeated)
             {
                 WriteNested(writer, tokens, children[c]);

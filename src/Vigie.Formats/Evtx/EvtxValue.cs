@@ -390,13 +390,7 @@ public readonly struct EvtxValue : ISpanFormattable
         {
             var copy = rented.AsSpan(0, text.Length);
             text.CopyTo(copy);
-            for (var i = 0; i < copy.Length; i++)
-            {
-                if (char.IsHighSurrogate(copy[i]) && i + 1 < copy.Length && char.IsLowSurrogate(copy[i + 1]))
-                    i++;
-                else if (char.IsSurrogate(copy[i]))
-                    copy[i] = '\uFFFD';
-            }
+            EvtxJson.ReplaceUnpairedSurrogates(copy);
             writer.WriteStringValue(copy);
         }
         finally
