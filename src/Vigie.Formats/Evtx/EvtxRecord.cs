@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace Vigie.Formats.Evtx;
@@ -274,7 +275,7 @@ public sealed class EvtxRecord
         writer.WriteEndArray();
     }
 
-    private static void WriteNested(Utf8JsonWriter writer, RenderToken[] tokens, int element)
+    internal static void WriteNested(Utf8JsonWriter writer, RenderToken[] tokens, int element)
     {
         var end = tokens[element].Match;
         var hasAttributes = tokens[element + 1].Kind == TokenKind.Attribute;
@@ -357,6 +358,16 @@ public sealed class EvtxRecord
             parts[0].WriteJsonValue(writer);
         else
             FieldBuilder.Concatenate(parts).WriteJsonValue(writer);
+    }
+
+    /// <summary>
+    /// Writes the record as <see cref="WriteJson"/> does, byte for byte, followed by a line feed, straight into
+    /// <paramref name="output"/>: the fast way to produce JSON lines (about twice as fast as going through a Utf8JsonWriter).
+    /// </summary>
+    public void WriteJsonLine(IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        JsonLineWriter.ForCurrentThread().WriteLine(this, output, _arena, _partStart, _partCount, _fieldStart, FieldCount);
     }
 
     /// <summary>The record as one line of JSON (see <see cref="WriteJson"/>).</summary>

@@ -28,7 +28,11 @@ public sealed class EvtxFuzzTests
                 using var reader = EvtxReader.Open(new MemoryStream(mutated), $"mutation-{seed}-{iteration}.evtx", options);
                 foreach (var record in reader.ReadRecords())
                 {
-                    JsonDocument.Parse(record.ToJson()).Dispose();
+                    var json = record.ToJson();
+                    JsonDocument.Parse(json).Dispose();
+                    var line = new System.Buffers.ArrayBufferWriter<byte>();
+                    record.WriteJsonLine(line);
+                    System.Text.Encoding.UTF8.GetString(line.WrittenSpan).ShouldBe(json + "\n");
                     foreach (var field in record.Fields)
                         _ = field.ToString();
                     read++;
