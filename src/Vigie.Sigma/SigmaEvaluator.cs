@@ -16,6 +16,7 @@ public sealed class SigmaEvaluator
     private readonly StringBuilder _key = new();
     private readonly List<CompiledRule> _matched = [];
     private int[] _candidateStamps = [];
+    private int[] _candidateMasks = [];
     private int _stamp;
 
     internal SigmaEvaluator(SigmaEngine engine)
@@ -44,28 +45,31 @@ public sealed class SigmaEvaluator
         if (bucket.Gated.Length > 0)
         {
             if (_candidateStamps.Length < bucket.Gated.Length)
+            {
                 _candidateStamps = new int[Math.Max(bucket.Gated.Length, _candidateStamps.Length * 2)];
+                _candidateMasks = new int[_candidateStamps.Length];
+            }
             if (++_stamp == int.MaxValue)
             {
                 Array.Clear(_candidateStamps);
                 _stamp = 1;
             }
-            var sink = new CandidateSink(bucket.LiteralRules, _candidateStamps, _stamp);
-            var index = bucket.Literals!;
-            foreach (var field in bucket.ScanFields)
+            var sink = new CandidateSink(bucket.Targets, _candidateStamps, _candidateMasks, _stamp);
+            foreach (var field in bucket.Fields)
             {
-                if (_context.TryGet(field, out var value))
-                    Scan(index, value, ref sink);
+                if (_context.TryGet(field.Field, out var value))
+                    field.Check(value, ref sink);
             }
-            if (bucket.ScanAll)
+            if (bucket.Keywords is { } keywords)
             {
                 foreach (var value in _context.AllValues())
-                    Scan(index, value, ref sink);
+                    keywords.Check(value, ref sink);
             }
             var gated = bucket.Gated;
+            var full = bucket.FullMasks;
             for (var i = 0; i < gated.Length; i++)
             {
-                if (_candidateStamps[i] == _stamp && gated[i].Root.Evaluate(_context))
+                if (_candidateStamps[i] == _stamp && _candidateMasks[i] == full[i] && gated[i].Root.Evaluate(_context))
                     _matched.Add(gated[i]);
             }
         }
@@ -76,24 +80,30 @@ public sealed class SigmaEvaluator
         return _matched.Count;
     }
 
-    private static void Scan(LiteralIndex index, in SigmaFieldValue value, ref CandidateSink sink)
+    /// <summary>Marks, per gated rule, which of its requirement groups a found literal satisfies.</summary>
+    private readonly struct CandidateSink((int Rule, int Bit)[][] targets, int[] stamps, int[] masks, int stamp) : ILiteralSink
     {
-        if (value.Kind == SigmaValueKind.List)
+        public void Found(int literal)
         {
-            foreach (var item in value.Items!)
-                Scan(index, item, ref sink);
-            return;
         }
-        if (value.Text is { Length: > 0 } text && value.Kind != SigmaValueKind.Object)
-            index.Scan(text, ref sink);
-    }
 
-    private struct CandidateSink(int[][] literalRules, int[] stamps, int stamp) : ILiteralSink
-    {
-        public readonly void Found(int literal)
+        public void Found(int[] ids)
         {
-            foreach (var rule in literalRules[literal])
-                stamps[rule] = stamp;
+            foreach (var id in ids)
+            {
+                foreach (var (rule, bit) in targets[id])
+                {
+                    if (stamps[rule] != stamp)
+                    {
+                        stamps[rule] = stamp;
+                        masks[rule] = bit;
+                    }
+                    else
+                    {
+                        masks[rule] |= bit;
+                    }
+                }
+            }
         }
     }
 }

@@ -27,9 +27,10 @@ internal sealed class ContainsAnyMatcher : ValueMatcher
         return text.AsSpan().ContainsAny(_values);
     }
 
-    public override bool TryAddRequiredLiterals(List<string> literals)
+    public override bool TryAddRequirements(List<(LiteralPosition Position, string Literal)> requirements)
     {
-        literals.AddRange(_literals);
+        foreach (var literal in _literals)
+            requirements.Add((LiteralPosition.Contains, literal));
         return true;
     }
 }

