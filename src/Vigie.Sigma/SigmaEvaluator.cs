@@ -62,8 +62,17 @@ public sealed class SigmaEvaluator
             }
             if (bucket.Keywords is { } keywords)
             {
-                foreach (var value in _context.AllValues())
-                    keywords.Check(value, ref sink);
+                if (e is ITextValueSource source)
+                {
+                    var visitor = new KeywordVisitor(keywords, sink);
+                    source.VisitText(ref visitor);
+                    sink = visitor.Sink;
+                }
+                else
+                {
+                    foreach (var value in _context.AllValues())
+                        keywords.Check(value, ref sink);
+                }
             }
             var gated = bucket.Gated;
             var full = bucket.FullMasks;
@@ -78,6 +87,13 @@ public sealed class SigmaEvaluator
         foreach (var rule in _matched)
             matches.Add(rule.Rule);
         return _matched.Count;
+    }
+
+    private struct KeywordVisitor(FieldLiterals keywords, CandidateSink sink) : ITextVisitor
+    {
+        public CandidateSink Sink = sink;
+
+        public void Visit(ReadOnlySpan<char> text) => keywords.CheckText(text, ref Sink);
     }
 
     /// <summary>Marks, per gated rule, which of its requirement groups a found literal satisfies.</summary>

@@ -85,6 +85,21 @@ public sealed class EngineTests
         e.TryGetField("Missing", out _).ShouldBeFalse();
     }
 
+    [Theory]
+    [InlineData(@"Windows\Temp\evil")]
+    [InlineData("say \"hi\"")]
+    [InlineData("caf\u00e9\ttab\there")]
+    [InlineData("4688")]
+    public void Keywords_find_json_values_with_escapes(string keyword)
+    {
+        var engine = SigmaEngine.Compile(SigmaRuleSet.FromYaml(Rule($"keywords:\n    - '{keyword.Replace("'", "''", StringComparison.Ordinal)}'\ncondition: keywords")),
+            new SigmaEngineOptions { Logsources = null });
+        var matches = new List<SigmaRule>();
+        var e = Json("""{"a":{"b":["x","C:\\Windows\\Temp\\evil.exe"]},"c":"they say \"hi\" then café\ttab\there","EventID":4688}""");
+        engine.CreateEvaluator().Evaluate(e, matches).ShouldBe(1);
+        engine.CreateEvaluator().Evaluate(Json("""{"a":"nothing to see"}"""), matches).ShouldBe(0);
+    }
+
     [Fact]
     public void Event_data_shipped_as_a_json_string_is_read()
     {

@@ -143,7 +143,11 @@ internal sealed class FieldLiterals
         }
         if (value.Text is not { } text || value.Kind is SigmaValueKind.Object or SigmaValueKind.Null)
             return;
-        var span = text.AsSpan();
+        CheckText(text, ref sink);
+    }
+
+    public void CheckText<TSink>(ReadOnlySpan<char> span, ref TSink sink) where TSink : struct, ILiteralSink
+    {
         if (_hasEquals && _equals.TryGetValue(span, out var targets))
             sink.Found(targets);
         foreach (var length in _prefixLengths)
