@@ -77,23 +77,33 @@ public class SigmaBenchmarks
         return total;
     }
 
-    /// <summary>The same pass split across every core, one evaluator per worker.</summary>
+    /// <summary>The same pass split across every core, one evaluator per worker thread.</summary>
     [Benchmark]
     public int EvaluateMixAllCores()
     {
         var total = 0;
-        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, _events.Length, Math.Max(64, _events.Length / (Environment.ProcessorCount * 4))),
-            () => (Evaluator: _engine.CreateEvaluator(), Matches: new List<SigmaRule>(), Count: 0),
-            (range, _, state) =>
+        var workers = Environment.ProcessorCount;
+        Parallel.For(0, workers, w =>
+        {
+            var evaluator = _workerEvaluators[w];
+            var matches = new List<SigmaRule>();
+            var count = 0;
+            for (var i = w; i < _events.Length; i += workers)
             {
-                for (var i = range.Item1; i < range.Item2; i++)
-                {
-                    state.Matches.Clear();
-                    state.Count += state.Evaluator.Evaluate(new JsonSigmaEvent(_events[i]), state.Matches);
-                }
-                return state;
-            },
-            state => Interlocked.Add(ref total, state.Count));
+                matches.Clear();
+                count += evaluator.Evaluate(new JsonSigmaEvent(_events[i]), matches);
+            }
+            Interlocked.Add(ref total, count);
+        });
         return total;
+    }
+
+    private SigmaEvaluator[] _workerEvaluators = [];
+
+    [IterationSetup(Target = nameof(EvaluateMixAllCores))]
+    public void CreateWorkerEvaluators()
+    {
+        if (_workerEvaluators.Length == 0)
+            _workerEvaluators = [.. Enumerable.Range(0, Environment.ProcessorCount).Select(_ => _engine.CreateEvaluator())];
     }
 }

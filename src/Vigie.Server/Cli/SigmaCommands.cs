@@ -117,12 +117,15 @@ internal static class SigmaCommands
         if (engine.Rules.Count == 0)
             throw new CliException("no rule to run: none loaded, or none selected by --min-level/--status");
 
-        var evaluator = engine.CreateEvaluator();
+        // Events are evaluated in batches on every core (one evaluator per thread), then reported in input order.
+        using var evaluators = new ThreadLocal<SigmaEvaluator>(engine.CreateEvaluator);
         var hits = new List<Hit>();
-        var matches = new List<SigmaRule>();
         var clock = Stopwatch.StartNew();
         var lastProgress = TimeSpan.Zero;
         long events = 0;
+        const int BatchSize = 4096;
+        var batch = new List<ISigmaEvent>(BatchSize);
+        var results = new List<SigmaRule>?[BatchSize];
         foreach (var path in inputs)
         {
             if (!File.Exists(path))
@@ -130,17 +133,35 @@ internal static class SigmaCommands
             var index = 0;
             foreach (var e in SigmaEventInputs.Read(path))
             {
+                batch.Add(e);
+                if (batch.Count == BatchSize)
+                    Flush();
+            }
+            Flush();
+
+            void Flush()
+            {
                 cancellation.ThrowIfCancellationRequested();
-                matches.Clear();
-                if (evaluator.Evaluate(e, matches) > 0)
+                Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = cancellation }, i =>
                 {
-                    DateTimeOffset? time = SigmaEventTime.TryGetTime(e, out var t) ? t : null;
-                    var recordId = SigmaEventTime.GetRecordId(e);
-                    foreach (var rule in matches)
-                        hits.Add(new Hit(rule, null, path, index, time, recordId, e));
+                    var matches = new List<SigmaRule>();
+                    results[i] = evaluators.Value!.Evaluate(batch[i], matches) > 0 ? matches : null;
+                });
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    if (results[i] is { } matched)
+                    {
+                        var e = batch[i];
+                        DateTimeOffset? time = SigmaEventTime.TryGetTime(e, out var t) ? t : null;
+                        var recordId = SigmaEventTime.GetRecordId(e);
+                        foreach (var rule in matched)
+                            hits.Add(new Hit(rule, null, path, index + i, time, recordId, e));
+                    }
+                    results[i] = null;
                 }
-                index++;
-                events++;
+                index += batch.Count;
+                events += batch.Count;
+                batch.Clear();
                 if (clock.Elapsed - lastProgress > TimeSpan.FromSeconds(2))
                 {
                     lastProgress = clock.Elapsed;
