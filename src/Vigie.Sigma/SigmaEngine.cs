@@ -197,18 +197,24 @@ public sealed class SigmaEngine
         key.Clear();
         // An anchor field present (a Windows channel) limits the look-ups to the fields that decide such events.
         bool[]? deciding = null;
-        foreach (var (anchor, fields) in _anchors)
+        for (var a = 0; a < _anchors.Length; a++)
         {
-            if (context.TryGet(_discriminators[anchor], out _))
+            if (context.TryGet(_discriminators[_anchors[a].Anchor], out _))
             {
-                deciding = fields;
+                deciding = _anchors[a].Deciding;
+                key.Append((char)('a' + a));
                 break;
             }
         }
         for (var i = 0; i < _discriminators.Length; i++)
         {
+            if (deciding is not null && !deciding[i])
+            {
+                values[i] = null;
+                continue;
+            }
             string? text = null;
-            if ((deciding is null || deciding[i]) && context.TryGet(_discriminators[i], out var v))
+            if (context.TryGet(_discriminators[i], out var v))
             {
                 text = v.Kind == Events.SigmaValueKind.List
                     ? string.Join('\n', v.Items!.Select(x => x.Text))
