@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Vigie.Sigma.Evaluation;
 using Vigie.Sigma.Events;
@@ -62,7 +63,16 @@ public sealed class SigmaEvaluator
             }
             if (bucket.Keywords is { } keywords)
             {
-                if (e is ITextValueSource source)
+                if (e is ITextValueSource raw && raw.TryGetRawJson(out var utf8))
+                {
+                    var chars = ArrayPool<char>.Shared.Rent(utf8.Length);
+                    var length = Encoding.UTF8.GetChars(utf8, chars);
+                    var scan = new RawKeywordSink(bucket.RawKeywordTargets, sink);
+                    bucket.RawKeywords!.Scan(chars.AsSpan(0, length), ref scan);
+                    sink = scan.Sink;
+                    ArrayPool<char>.Shared.Return(chars);
+                }
+                else if (e is ITextValueSource source)
                 {
                     var visitor = new KeywordVisitor(keywords, sink);
                     source.VisitText(ref visitor);
@@ -87,6 +97,15 @@ public sealed class SigmaEvaluator
         foreach (var rule in _matched)
             matches.Add(rule.Rule);
         return _matched.Count;
+    }
+
+    private struct RawKeywordSink(int[][] targets, CandidateSink sink) : ILiteralSink
+    {
+        public CandidateSink Sink = sink;
+
+        public readonly void Found(int literal) => Sink.Found(targets[literal]);
+
+        public readonly void Found(int[] ids) => Sink.Found(ids);
     }
 
     private struct KeywordVisitor(FieldLiterals keywords, CandidateSink sink) : ITextVisitor

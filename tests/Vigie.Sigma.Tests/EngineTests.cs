@@ -97,6 +97,9 @@ public sealed class EngineTests
         var matches = new List<SigmaRule>();
         var e = Json("""{"a":{"b":["x","C:\\Windows\\Temp\\evil.exe"]},"c":"they say \"hi\" then café\ttab\there","EventID":4688}""");
         engine.CreateEvaluator().Evaluate(e, matches).ShouldBe(1);
+        // The same values written with \u escapes (searched value by value rather than in the raw text).
+        var escaped = Json("""{"a":["C:\\Windows\\Temp\\evil.exe"],"c":"they say \u0022hi\u0022 then caf\u00e9\u0009tab\there","EventID":4688}""");
+        engine.CreateEvaluator().Evaluate(escaped, matches).ShouldBe(1);
         engine.CreateEvaluator().Evaluate(Json("""{"a":"nothing to see"}"""), matches).ShouldBe(0);
     }
 

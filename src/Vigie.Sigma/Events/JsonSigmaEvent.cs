@@ -275,6 +275,18 @@ public sealed class JsonSigmaEvent : ISigmaEvent, ITextValueSource
             Collect(data, values);
     }
 
+    bool ITextValueSource.TryGetRawJson(out ReadOnlySpan<byte> utf8)
+    {
+        utf8 = default;
+        if (!_isWindows && TryGetDecodedEventData(out _))
+            return false;
+        var raw = JsonMarshal.GetRawUtf8Value(_root);
+        if (raw.IndexOf("\\u"u8) >= 0 || raw.IndexOf("\\/"u8) >= 0)
+            return false;
+        utf8 = raw;
+        return true;
+    }
+
     void ITextValueSource.VisitText<TVisitor>(ref TVisitor visitor)
     {
         // Keyword searches read every value of every event: decoding them into strings cost ~40 allocations
