@@ -124,14 +124,15 @@ internal static class SigmaCommands
         var lastProgress = TimeSpan.Zero;
         long events = 0;
         const int BatchSize = 4096;
-        var batch = new List<ISigmaEvent>(BatchSize);
+        var batch = new List<SigmaInputEvent>(BatchSize);
+        var owned = new List<IDisposable>();
         var results = new List<SigmaRule>?[BatchSize];
         foreach (var path in inputs)
         {
             if (!File.Exists(path))
                 throw new CliException($"{path}: no such file");
             var index = 0;
-            foreach (var e in SigmaEventInputs.Read(path))
+            foreach (var e in SigmaEventInputs.Read(path, owned))
             {
                 batch.Add(e);
                 if (batch.Count == BatchSize)
@@ -145,13 +146,14 @@ internal static class SigmaCommands
                 Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = cancellation }, i =>
                 {
                     var matches = new List<SigmaRule>();
-                    results[i] = evaluators.Value!.Evaluate(batch[i], matches) > 0 ? matches : null;
+                    results[i] = evaluators.Value!.Evaluate(batch[i].Event, matches) > 0 ? matches : null;
                 });
                 for (var i = 0; i < batch.Count; i++)
                 {
                     if (results[i] is { } matched)
                     {
-                        var e = batch[i];
+                        // Only matched events outlive the batch.
+                        var e = batch[i].Persist();
                         DateTimeOffset? time = SigmaEventTime.TryGetTime(e, out var t) ? t : null;
                         var recordId = SigmaEventTime.GetRecordId(e);
                         foreach (var rule in matched)
@@ -162,6 +164,16 @@ internal static class SigmaCommands
                 index += batch.Count;
                 events += batch.Count;
                 batch.Clear();
+                // The document being read may still back the next batch's first events: keep the last one.
+                var keep = owned.Count > 0 ? owned[^1] : null;
+                foreach (var buffer in owned)
+                {
+                    if (!ReferenceEquals(buffer, keep))
+                        buffer.Dispose();
+                }
+                owned.Clear();
+                if (keep is not null)
+                    owned.Add(keep);
                 if (clock.Elapsed - lastProgress > TimeSpan.FromSeconds(2))
                 {
                     lastProgress = clock.Elapsed;
@@ -169,6 +181,8 @@ internal static class SigmaCommands
                 }
             }
         }
+        foreach (var buffer in owned)
+            buffer.Dispose();
 
         var correlator = new SigmaCorrelator(set);
         var correlated = new List<Hit>();
