@@ -212,7 +212,10 @@ internal static class SigmaCommands
         }
         stdout.Flush();
         if (events >= 10_000 || clock.Elapsed > TimeSpan.FromSeconds(2))
-            Console.Error.WriteLine($"vigie: {events:N0} events scanned in {clock.Elapsed.TotalSeconds:N1} s, {reported.Count:N0} matches");
+        {
+            using var process = Process.GetCurrentProcess();
+            Console.Error.WriteLine($"vigie: {events:N0} events scanned in {clock.Elapsed.TotalSeconds:N1} s ({events / clock.Elapsed.TotalSeconds:N0}/s; process CPU {process.TotalProcessorTime.TotalSeconds:N1} s), {reported.Count:N0} matches");
+        }
         return ExitCodes.Ok;
     }
 

@@ -143,18 +143,25 @@ public sealed class JsonSigmaEvent : ISigmaEvent, ITextValueSource
         public void Add(JsonProperty property)
         {
             var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-            if (IsPlainAscii(raw))
+            var h = 2166136261u;
+            var plain = true;
+            var spaced = false;
+            foreach (var b in raw)
             {
-                Insert(property, Hash(raw), stripped: false);
-                // Some providers (Windows Defender) name their data with spaces ("Threat Name"); rules write
-                // the name without them (ThreatName), as Windows event tooling presents it.
-                if (raw.Contains((byte)' '))
-                    Insert(property, HashWithoutSpaces(raw), stripped: true);
+                plain &= b < 0x80 && b != (byte)'\\';
+                spaced |= b == (byte)' ';
+                h = (h ^ b) * 16777619u;
             }
-            else
+            if (!plain)
             {
                 AddNamed(property.Name, property.Value);
+                return;
             }
+            Insert(property, h, stripped: false);
+            // Some providers (Windows Defender) name their data with spaces ("Threat Name"); rules write
+            // the name without them (ThreatName), as Windows event tooling presents it.
+            if (spaced)
+                Insert(property, HashWithoutSpaces(raw), stripped: true);
         }
 
         public void AddNamed(string name, JsonElement value) => (_named ??= []).Add((name, value));
@@ -203,25 +210,6 @@ public sealed class JsonSigmaEvent : ISigmaEvent, ITextValueSource
             return false;
         }
 
-        private static bool IsPlainAscii(ReadOnlySpan<byte> raw)
-        {
-            foreach (var b in raw)
-            {
-                if (b >= 0x80 || b == (byte)'\\')
-                    return false;
-            }
-            return true;
-        }
-
-        // FNV-1a over code units: the same for a name's ASCII bytes and for its UTF-16 characters.
-        private static uint Hash(ReadOnlySpan<byte> raw)
-        {
-            var h = 2166136261u;
-            foreach (var b in raw)
-                h = (h ^ b) * 16777619u;
-            return h;
-        }
-
         private static uint HashWithoutSpaces(ReadOnlySpan<byte> raw)
         {
             var h = 2166136261u;
@@ -233,6 +221,7 @@ public sealed class JsonSigmaEvent : ISigmaEvent, ITextValueSource
             return h;
         }
 
+        // FNV-1a over code units: a name hashes alike from its ASCII bytes (in Add) and its UTF-16 characters.
         private static uint Hash(string name)
         {
             var h = 2166136261u;
