@@ -108,11 +108,15 @@ internal static class SigmaCommands
         var level = minLevel is null ? SigmaLevel.None : Enum.Parse<SigmaLevel>(minLevel, ignoreCase: true);
         var wanted = statuses.Select(s => Enum.TryParse<SigmaStatus>(s, true, out var st) ? st
             : throw new CliException($"unknown status '{s}' (stable, test, experimental, deprecated, unsupported)", ExitCodes.Usage)).ToHashSet();
+        bool Selected(SigmaLevel ruleLevel, SigmaStatus ruleStatus) => ruleLevel >= level && (wanted.Count == 0 || wanted.Contains(ruleStatus));
+        // Rules that feed a selected correlation run even when not selected themselves (a low-level "failed
+        // logon" behind a high-level brute-force correlation); only selected rules are reported.
+        var feeding = set.Correlations.Where(c => Selected(c.Level, c.Status)).SelectMany(c => c.Rules).ToHashSet(StringComparer.Ordinal);
         var engine = SigmaEngine.Compile(set, new SigmaEngineOptions
         {
             FieldMapping = SigmaFieldMappings.Find(mappingName)!,
             Logsources = anyLogsource ? null : SigmaLogsourceCatalog.CreateDefault(),
-            RuleSelector = r => r.Level >= level && (wanted.Count == 0 || wanted.Contains(r.Status)),
+            RuleSelector = r => Selected(r.Level, r.Status) || (r.Id is not null && feeding.Contains(r.Id)) || (r.Name is not null && feeding.Contains(r.Name)),
         });
         if (engine.Rules.Count == 0)
             throw new CliException("no rule to run: none loaded, or none selected by --min-level/--status");
@@ -195,7 +199,8 @@ internal static class SigmaCommands
             correlator.Flush(fired);
             correlated.AddRange(fired.Select(f => new Hit(null, f, "", -1, f.Time, null, null)));
         }
-        var reported = hits.Where(h => !engine.IsCorrelationOnly(h.Rule!)).Concat(correlated).ToList();
+        var reported = hits.Where(h => !engine.IsCorrelationOnly(h.Rule!) && Selected(h.Rule!.Level, h.Rule.Status))
+            .Concat(correlated.Where(c => Selected(c.Correlation!.Correlation.Level, c.Correlation.Correlation.Status))).ToList();
 
         using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
         switch (output)
