@@ -49,6 +49,7 @@ public class SigmaBenchmarks
         _engine = SigmaEngine.Compile(SigmaRuleSet.Load(RuleFolders.Select(f => Path.Combine(_sigma, f))));
         _evaluator = _engine.CreateEvaluator();
         _events = LoadEventMix(data);
+        _workerEvaluators = [.. Enumerable.Range(0, Environment.ProcessorCount).Select(_ => _engine.CreateEvaluator())];
         Console.WriteLine($"// {_engine.Rules.Count} rules, {_events.Length} events in the mix");
     }
 
@@ -99,11 +100,4 @@ public class SigmaBenchmarks
     }
 
     private SigmaEvaluator[] _workerEvaluators = [];
-
-    [IterationSetup(Target = nameof(EvaluateMixAllCores))]
-    public void CreateWorkerEvaluators()
-    {
-        if (_workerEvaluators.Length == 0)
-            _workerEvaluators = [.. Enumerable.Range(0, Environment.ProcessorCount).Select(_ => _engine.CreateEvaluator())];
-    }
 }
