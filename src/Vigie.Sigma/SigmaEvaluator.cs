@@ -18,6 +18,7 @@ public sealed class SigmaEvaluator
     private readonly List<CompiledRule> _matched = [];
     private int[] _candidateStamps = [];
     private int[] _candidateMasks = [];
+    private readonly List<int> _candidates = [];
     private int _stamp;
 
     internal SigmaEvaluator(SigmaEngine engine)
@@ -55,7 +56,8 @@ public sealed class SigmaEvaluator
                 Array.Clear(_candidateStamps);
                 _stamp = 1;
             }
-            var sink = new CandidateSink(bucket.Targets, _candidateStamps, _candidateMasks, _stamp);
+            _candidates.Clear();
+            var sink = new CandidateSink(bucket.Targets, bucket.FullMasks, _candidateStamps, _candidateMasks, _stamp, _candidates);
             foreach (var field in bucket.Fields)
             {
                 if (_context.TryGet(field.Field, out var value))
@@ -84,11 +86,12 @@ public sealed class SigmaEvaluator
                         keywords.Check(value, ref sink);
                 }
             }
+            // Candidates are collected as their last group is satisfied: walking every gated rule of a large
+            // bucket (1,400 for Sysmon process events) to find them cost 5 % of the evaluation.
             var gated = bucket.Gated;
-            var full = bucket.FullMasks;
-            for (var i = 0; i < gated.Length; i++)
+            foreach (var i in _candidates)
             {
-                if (_candidateStamps[i] == _stamp && _candidateMasks[i] == full[i] && gated[i].Root.Evaluate(_context))
+                if (gated[i].Root.Evaluate(_context))
                     _matched.Add(gated[i]);
             }
         }
@@ -115,8 +118,8 @@ public sealed class SigmaEvaluator
         public void Visit(ReadOnlySpan<char> text) => keywords.CheckText(text, ref Sink);
     }
 
-    /// <summary>Marks, per gated rule, which of its requirement groups a found literal satisfies.</summary>
-    private readonly struct CandidateSink((int Rule, int Bit)[][] targets, int[] stamps, int[] masks, int stamp) : ILiteralSink
+    /// <summary>Marks, per gated rule, which of its requirement groups a found literal satisfies; lists the rules whose groups are all satisfied.</summary>
+    private readonly struct CandidateSink((int Rule, int Bit)[][] targets, int[] full, int[] stamps, int[] masks, int stamp, List<int> candidates) : ILiteralSink
     {
         public void Found(int literal)
         {
@@ -128,15 +131,20 @@ public sealed class SigmaEvaluator
             {
                 foreach (var (rule, bit) in targets[id])
                 {
+                    int before;
                     if (stamps[rule] != stamp)
                     {
                         stamps[rule] = stamp;
-                        masks[rule] = bit;
+                        before = 0;
                     }
                     else
                     {
-                        masks[rule] |= bit;
+                        before = masks[rule];
                     }
+                    var after = before | bit;
+                    masks[rule] = after;
+                    if (after == full[rule] && before != after)
+                        candidates.Add(rule);
                 }
             }
         }

@@ -212,15 +212,23 @@ internal sealed class FieldLiterals
     /// <summary>Literals keyed by (case-folded hash, length); suffix literals hashed from their end.</summary>
     private sealed class PositionTable
     {
+        private const int FilterBits = 1 << 14;
         private readonly Dictionary<ulong, (string Literal, int[] Targets)[]> _byHash = [];
         private readonly bool[] _lengths;
+        // One bit per (hash, length) key, tested before the dictionary: most look-ups miss, and the
+        // dictionary's FindValue was 5 % of the evaluation.
+        private readonly ulong[] _filter = new ulong[FilterBits / 64];
 
         public PositionTable(List<(string Literal, int[] Targets)> literals, bool reversed)
         {
             MaxLength = literals.Count == 0 ? 0 : literals.Max(l => l.Literal.Length);
             _lengths = new bool[MaxLength + 1];
             foreach (var group in literals.GroupBy(l => Key(HashOf(l.Literal, reversed), l.Literal.Length)))
+            {
                 _byHash[group.Key] = [.. group];
+                var bit = (int)(group.Key & (FilterBits - 1));
+                _filter[bit >> 6] |= 1UL << (bit & 63);
+            }
             foreach (var (literal, _) in literals)
                 _lengths[literal.Length] = true;
         }
@@ -260,7 +268,8 @@ internal sealed class FieldLiterals
 
         private void Lookup<TSink>(ulong key, ReadOnlySpan<char> text, LiteralPosition position, ref TSink sink) where TSink : struct, ILiteralSink
         {
-            if (!_byHash.TryGetValue(key, out var candidates))
+            var bit = (int)(key & (FilterBits - 1));
+            if ((_filter[bit >> 6] & (1UL << (bit & 63))) == 0 || !_byHash.TryGetValue(key, out var candidates))
                 return;
             foreach (var (literal, targets) in candidates)
             {
