@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Jobs;
 using Vigie.Sigma;
 using Vigie.Sigma.Events;
 
@@ -13,8 +14,23 @@ namespace Vigie.Benchmarks;
 /// Run: dotnet run -c Release --project bench/Vigie.Benchmarks -- --filter '*SigmaBenchmarks*'
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(FullyOptimised))]
 public class SigmaBenchmarks
 {
+    /// <summary>
+    /// Tiered compilation off: on a busy machine its background compiler starved, and short runs measured
+    /// unoptimised code (run-to-run spread of 10x on this shared 2-core machine). bench/SigmaThroughput.cs
+    /// measures with tiered PGO after a long warm-up.
+    /// </summary>
+    private sealed class FullyOptimised : BenchmarkDotNet.Configs.ManualConfig
+    {
+        public FullyOptimised() =>
+            AddJob(Job.Default
+                .WithEnvironmentVariables(new EnvironmentVariable("DOTNET_TieredCompilation", "0"))
+                .WithWarmupCount(3)
+                .WithIterationCount(12));
+    }
+
     private static readonly string[] RuleFolders = ["rules", "rules-emerging-threats", "rules-threat-hunting", "rules-placeholder", "rules-compliance"];
     private string _sigma = "";
     private SigmaEngine _engine = null!;
