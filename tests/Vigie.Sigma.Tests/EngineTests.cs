@@ -121,6 +121,18 @@ public sealed class EngineTests
         Should.Throw<JsonException>(() => JsonEventReader.ReadAll("{\"a\":1}\n{\"a\":"u8)).Message.ShouldContain("line 2");
     }
 
+    [Fact]
+    public void Json_documents_are_read_one_at_a_time_and_errors_name_their_line()
+    {
+        var text = "{\"a\":1}\n[{\"a\":2},{\"a\":3}]\n{\n  \"a\": 4\n}\n"u8.ToArray();
+        var documents = JsonEventReader.ReadDocuments(text).ToList();
+        documents.Select(d => d.RootElement.ValueKind).ShouldBe([JsonValueKind.Object, JsonValueKind.Array, JsonValueKind.Object]);
+        documents[2].RootElement.GetProperty("a").GetInt32().ShouldBe(4);
+        documents.ForEach(d => d.Dispose());
+        var broken = "{\"a\":1}\n{\"a\":2}\n{\"a\" 3}\n"u8.ToArray();
+        Should.Throw<JsonException>(() => JsonEventReader.ReadDocuments(broken).ToList()).Message.ShouldContain("line 3");
+    }
+
     [SkippableFact]
     public void The_prefilter_changes_no_result_over_the_whole_corpus_and_every_sample()
     {
