@@ -15,16 +15,48 @@ internal sealed class LiteralIndex
     // whole set down the slower Unicode case-folding path (measured: 4 % of the evaluation).
     private readonly SearchValues<string>? _unicode;
     private readonly string[] _literals;
+    private readonly SearchValues<char>? _singleChars;
+    private readonly Dictionary<char, int[]>? _singleIds;
     // [k] maps the upper-cased first k characters (k = min(length, 4)) to the literals that start with them.
     private readonly Dictionary<ulong, int[]>[] _byPrefix;
 
     public LiteralIndex(string[] literals)
     {
         _literals = literals;
-        var ascii = literals.Where(l => System.Text.Ascii.IsValid(l)).ToArray();
-        var unicode = literals.Where(l => !System.Text.Ascii.IsValid(l)).ToArray();
+        var ascii = literals.Where(l => l.Length > 1 && System.Text.Ascii.IsValid(l)).ToArray();
+        var unicode = literals.Where(l => l.Length > 1 && !System.Text.Ascii.IsValid(l)).ToArray();
         _search = SearchValues.Create(ascii, StringComparison.OrdinalIgnoreCase);
         _unicode = unicode.Length == 0 ? null : SearchValues.Create(unicode, StringComparison.OrdinalIgnoreCase);
+        // Single characters (the obfuscation rules list ~1,400 Unicode look-alikes) as a character set: a
+        // vectorised IndexOfAny over chars instead of a Unicode case-folding Aho-Corasick over strings, which
+        // cost 7.7 µs per 116-character command line with the whole process-creation set.
+        var singles = new Dictionary<char, List<int>>();
+        for (var i = 0; i < literals.Length; i++)
+        {
+            if (literals[i].Length != 1)
+                continue;
+            var c = literals[i][0];
+            // Every character equal to c under ordinal case-insensitive comparison (upper-case folding):
+            // dotless i and long s fold to ASCII I and S.
+            var upper = char.ToUpperInvariant(c);
+            char[] variants = upper switch
+            {
+                'I' => [c, upper, char.ToLowerInvariant(c), '\u0131'],
+                'S' => [c, upper, char.ToLowerInvariant(c), '\u017F'],
+                _ => [c, upper, char.ToLowerInvariant(c)],
+            };
+            foreach (var variant in variants.Distinct())
+            {
+                if (!singles.TryGetValue(variant, out var ids))
+                    singles[variant] = ids = [];
+                ids.Add(i);
+            }
+        }
+        if (singles.Count > 0)
+        {
+            _singleChars = SearchValues.Create([.. singles.Keys]);
+            _singleIds = singles.ToDictionary(p => p.Key, p => p.Value.ToArray());
+        }
         _byPrefix = new Dictionary<ulong, int[]>[PrefixLength + 1];
         var groups = new Dictionary<ulong, List<int>>[PrefixLength + 1];
         for (var k = 1; k <= PrefixLength; k++)
@@ -49,6 +81,19 @@ internal sealed class LiteralIndex
         ScanWith(text, _search, ref found);
         if (_unicode is not null)
             ScanWith(text, _unicode, ref found);
+        if (_singleChars is not null)
+        {
+            var offset = 0;
+            while (true)
+            {
+                var hit = text[offset..].IndexOfAny(_singleChars);
+                if (hit < 0)
+                    break;
+                foreach (var id in _singleIds![text[offset + hit]])
+                    found.Found(id);
+                offset += hit + 1;
+            }
+        }
     }
 
     private void ScanWith<TSink>(ReadOnlySpan<char> text, SearchValues<string> search, ref TSink found) where TSink : struct, ILiteralSink
