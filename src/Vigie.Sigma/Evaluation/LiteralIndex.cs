@@ -15,7 +15,9 @@ internal sealed class LiteralIndex
     // whole set down the slower Unicode case-folding path (measured: 4 % of the evaluation).
     private readonly SearchValues<string>? _unicode;
     private readonly string[] _literals;
+    private readonly bool _unicodeMatchesAscii;
     private readonly SearchValues<char>? _singleChars;
+    private readonly SearchValues<char>? _asciiSingleChars;
     private readonly Dictionary<char, int[]>? _singleIds;
     // [k] maps the upper-cased first k characters (k = min(length, 4)) to the literals that start with them.
     private readonly Dictionary<ulong, int[]>[] _byPrefix;
@@ -24,7 +26,10 @@ internal sealed class LiteralIndex
     {
         _literals = literals;
         var ascii = literals.Where(l => l.Length > 1 && System.Text.Ascii.IsValid(l)).ToArray();
+        // Non-ASCII literals can only occur in text with non-ASCII characters, except those whose characters
+        // all fold to ASCII (dotless i, long s): the rest are skipped for pure-ASCII text, most command lines.
         var unicode = literals.Where(l => l.Length > 1 && !System.Text.Ascii.IsValid(l)).ToArray();
+        _unicodeMatchesAscii = unicode.Any(FoldsToAscii);
         _search = SearchValues.Create(ascii, StringComparison.OrdinalIgnoreCase);
         _unicode = unicode.Length == 0 ? null : SearchValues.Create(unicode, StringComparison.OrdinalIgnoreCase);
         // Single characters (the obfuscation rules list ~1,400 Unicode look-alikes) as a character set: a
@@ -41,9 +46,9 @@ internal sealed class LiteralIndex
             var upper = char.ToUpperInvariant(c);
             char[] variants = upper switch
             {
-                'I' => [c, upper, char.ToLowerInvariant(c), '\u0131'],
-                'S' => [c, upper, char.ToLowerInvariant(c), '\u017F'],
-                _ => [c, upper, char.ToLowerInvariant(c)],
+                'I' => [c, upper, char.ToLowerInvariant(c), char.ToLowerInvariant(upper), '\u0131'],
+                'S' => [c, upper, char.ToLowerInvariant(c), char.ToLowerInvariant(upper), '\u017F'],
+                _ => [c, upper, char.ToLowerInvariant(c), char.ToLowerInvariant(upper)],
             };
             foreach (var variant in variants.Distinct())
             {
@@ -55,6 +60,7 @@ internal sealed class LiteralIndex
         if (singles.Count > 0)
         {
             _singleChars = SearchValues.Create([.. singles.Keys]);
+            _asciiSingleChars = SearchValues.Create([.. singles.Keys.Where(char.IsAscii)]);
             _singleIds = singles.ToDictionary(p => p.Key, p => p.Value.ToArray());
         }
         _byPrefix = new Dictionary<ulong, int[]>[PrefixLength + 1];
@@ -79,14 +85,18 @@ internal sealed class LiteralIndex
     public void Scan<TSink>(ReadOnlySpan<char> text, ref TSink found) where TSink : struct, ILiteralSink
     {
         ScanWith(text, _search, ref found);
-        if (_unicode is not null)
+        var ascii = System.Text.Ascii.IsValid(text);
+        if (_unicode is not null && (!ascii || _unicodeMatchesAscii))
             ScanWith(text, _unicode, ref found);
         if (_singleChars is not null)
         {
+            // Pure-ASCII text can only hold the ASCII characters of the set (and dotless i and long s fold
+            // onto I and S, which the ASCII variants already cover).
+            var chars = ascii ? _asciiSingleChars! : _singleChars;
             var offset = 0;
             while (true)
             {
-                var hit = text[offset..].IndexOfAny(_singleChars);
+                var hit = text[offset..].IndexOfAny(chars);
                 if (hit < 0)
                     break;
                 foreach (var id in _singleIds![text[offset + hit]])
@@ -131,6 +141,17 @@ internal sealed class LiteralIndex
             }
             offset = at + 1;
         }
+    }
+
+    /// <summary>Whether every non-ASCII character of the literal upper-cases to an ASCII one.</summary>
+    private static bool FoldsToAscii(string literal)
+    {
+        foreach (var c in literal)
+        {
+            if (!char.IsAscii(c) && !char.IsAscii(char.ToUpperInvariant(c)))
+                return false;
+        }
+        return true;
     }
 
     private static ulong Pack(ReadOnlySpan<char> chars)
