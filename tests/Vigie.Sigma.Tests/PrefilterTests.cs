@@ -55,3 +55,31 @@ public sealed class LiteralIndexTests
         found.Order().ShouldBe(expected);
     }
 }
+
+/// <summary>A contains-list matches exactly when ordinal comparison finds one of its values.</summary>
+public sealed class ContainsAnyMatcherTests
+{
+    private static readonly string[] Values = ["\u0131", "\u017Fx", "\u00AE", "abc", ";", "caf\u00E9", "\U0001F600", "\u02E3"];
+
+    [Theory]
+    [InlineData("I", false)]
+    [InlineData("i", false)]
+    [InlineData("SX", false)]
+    [InlineData("Microsoft\u00AE", false)]
+    [InlineData("xABCx", false)]
+    [InlineData("a;b", false)]
+    [InlineData("CAF\u00C9", false)]
+    [InlineData("\U0001F600", false)]
+    [InlineData("obfu\u02E3cated", false)]
+    [InlineData("nothing", false)]
+    [InlineData("xABCx", true)]
+    [InlineData("xabcx", true)]
+    [InlineData("I", true)]
+    [InlineData("\u0131", true)]
+    public void Matches_like_ordinal_comparison(string text, bool cased)
+    {
+        var matcher = new ContainsAnyMatcher(Values, cased);
+        var comparison = cased ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+        matcher.Matches(Events.SigmaFieldValue.FromString(text)).ShouldBe(Values.Any(v => text.Contains(v, comparison)));
+    }
+}
