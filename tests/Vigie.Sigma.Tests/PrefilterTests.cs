@@ -24,7 +24,8 @@ public sealed class PrefilterTests
 /// <summary>The multi-literal search finds exactly what ordinal case-insensitive comparison finds.</summary>
 public sealed class LiteralIndexTests
 {
-    private static readonly string[] Literals = ["\u0131", "\u017Fx", "\u00AE", "abc", "k", ";", "\\\\", "caf\u00E9", "\U0001F600", " -e"];
+    private static readonly string[] Literals = ["\u0131", "\u017Fx", "\u00AE", "abc", "k", ";", "\\\\", "caf\u00E9", "\U0001F600", " -e",
+        "invoke-expression", "\\cmd.exe", "expression", ".exe"];
 
     private struct Collect(HashSet<int> found) : ILiteralSink
     {
@@ -45,6 +46,10 @@ public sealed class LiteralIndexTests
     [InlineData("CAF\u00C9 \U0001F600")]
     [InlineData("powershell -EncodedCommand")]
     [InlineData("nothing here")]
+    [InlineData("IEX; INVOKE-EXPRESSION $x")]
+    [InlineData("C:\\Windows\\CMD.EXE /c whoami.exe")]
+    [InlineData("\u0131nvoke-expre\u017Fsion")]
+    [InlineData("cmd.ex")]
     public void Every_occurring_literal_is_found_and_no_other(string text)
     {
         var index = new LiteralIndex(Literals);
