@@ -11,6 +11,7 @@ internal sealed class LiteralIndex
 {
     private const int PrefixLength = 4;
     private const int Gram = 4;
+    private const int GramThreshold = 64;
     private Dictionary<ulong, (int Id, int Offset)[]>? _grams;
     private readonly ulong[] _gramFilter = new ulong[1024];
     private readonly SearchValues<string> _search;
@@ -24,6 +25,7 @@ internal sealed class LiteralIndex
     private readonly Dictionary<char, int[]>? _singleIds;
     // [k] maps the upper-cased first k characters (k = min(length, 4)) to the literals that start with them.
     private readonly Dictionary<ulong, int[]>[] _byPrefix;
+    private readonly int[] _searchedIds;
 
     public LiteralIndex(string[] literals)
     {
@@ -32,8 +34,14 @@ internal sealed class LiteralIndex
         // the set's literals), checked at every position of the text with a rolling key and a bit filter:
         // an Aho-Corasick search over the ~2,100 ASCII command-line literals of the process-creation rules
         // was the largest single cost of evaluating a Sysmon process event (13 % of its profile).
-        var ascii = literals.Where(l => l.Length is > 1 and < Gram && System.Text.Ascii.IsValid(l)).ToArray();
-        BuildGrams(literals);
+        // Small sets stay with SearchValues, whose vectorised Teddy search beats a per-character loop (a
+        // first version using 4-grams for every set doubled the cost of Sysmon process-access events, whose
+        // call traces are long and whose literals few).
+        var longAscii = literals.Count(l => l.Length >= Gram && System.Text.Ascii.IsValid(l));
+        var useGrams = longAscii > GramThreshold;
+        var ascii = literals.Where(l => l.Length > 1 && (!useGrams || l.Length < Gram) && System.Text.Ascii.IsValid(l)).ToArray();
+        if (useGrams)
+            BuildGrams(literals);
         // Non-ASCII literals can only occur in text with non-ASCII characters, except those whose characters
         // all fold to ASCII (dotless i, long s): the rest are skipped for pure-ASCII text, most command lines.
         var unicode = literals.Where(l => l.Length > 1 && !System.Text.Ascii.IsValid(l)).ToArray();
@@ -75,8 +83,15 @@ internal sealed class LiteralIndex
         var groups = new Dictionary<ulong, List<int>>[PrefixLength + 1];
         for (var k = 1; k <= PrefixLength; k++)
             groups[k] = [];
+        // Only the literals the string searches cover: verifying a hit against every literal sharing its first
+        // characters (the 4-gram literals among them) tripled the cost of a command line.
+        var searched = new HashSet<string>(ascii.Concat(unicode), StringComparer.Ordinal);
+        var searchedIds = new List<int>();
         for (var i = 0; i < literals.Length; i++)
         {
+            if (!searched.Contains(literals[i]))
+                continue;
+            searchedIds.Add(i);
             var k = Math.Min(literals[i].Length, PrefixLength);
             var key = Pack(literals[i].AsSpan(0, k));
             if (!groups[k].TryGetValue(key, out var list))
@@ -85,6 +100,7 @@ internal sealed class LiteralIndex
         }
         for (var k = 1; k <= PrefixLength; k++)
             _byPrefix[k] = groups[k].ToDictionary(p => p.Key, p => p.Value.ToArray());
+        _searchedIds = [.. searchedIds];
     }
 
     public int Count => _literals.Length;
@@ -214,7 +230,7 @@ internal sealed class LiteralIndex
             if (!verified)
             {
                 // Case folding outside ASCII can disagree with the prefix table; check every literal here.
-                for (var id = 0; id < _literals.Length; id++)
+                foreach (var id in _searchedIds)
                 {
                     if (rest.StartsWith(_literals[id], StringComparison.OrdinalIgnoreCase))
                         found.Found(id);
