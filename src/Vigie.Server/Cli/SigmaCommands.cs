@@ -108,39 +108,76 @@ internal static class SigmaCommands
         var level = minLevel is null ? SigmaLevel.None : Enum.Parse<SigmaLevel>(minLevel, ignoreCase: true);
         var wanted = statuses.Select(s => Enum.TryParse<SigmaStatus>(s, true, out var st) ? st
             : throw new CliException($"unknown status '{s}' (stable, test, experimental, deprecated, unsupported)", ExitCodes.Usage)).ToHashSet();
+        bool Selected(SigmaLevel ruleLevel, SigmaStatus ruleStatus) => ruleLevel >= level && (wanted.Count == 0 || wanted.Contains(ruleStatus));
+        // Rules that feed a selected correlation run even when not selected themselves (a low-level "failed
+        // logon" behind a high-level brute-force correlation); only selected rules are reported.
+        var feeding = set.Correlations.Where(c => Selected(c.Level, c.Status)).SelectMany(c => c.Rules).ToHashSet(StringComparer.Ordinal);
         var engine = SigmaEngine.Compile(set, new SigmaEngineOptions
         {
             FieldMapping = SigmaFieldMappings.Find(mappingName)!,
             Logsources = anyLogsource ? null : SigmaLogsourceCatalog.CreateDefault(),
-            RuleSelector = r => r.Level >= level && (wanted.Count == 0 || wanted.Contains(r.Status)),
+            RuleSelector = r => Selected(r.Level, r.Status) || (r.Id is not null && feeding.Contains(r.Id)) || (r.Name is not null && feeding.Contains(r.Name)),
         });
         if (engine.Rules.Count == 0)
             throw new CliException("no rule to run: none loaded, or none selected by --min-level/--status");
 
-        var evaluator = engine.CreateEvaluator();
+        // Events are evaluated in batches on every core (one evaluator per thread), then reported in input order.
+        using var evaluators = new ThreadLocal<SigmaEvaluator>(engine.CreateEvaluator);
         var hits = new List<Hit>();
-        var matches = new List<SigmaRule>();
         var clock = Stopwatch.StartNew();
         var lastProgress = TimeSpan.Zero;
         long events = 0;
+        const int BatchSize = 4096;
+        var batch = new List<SigmaInputEvent>(BatchSize);
+        var owned = new List<IDisposable>();
+        var results = new List<SigmaRule>?[BatchSize];
         foreach (var path in inputs)
         {
             if (!File.Exists(path))
                 throw new CliException($"{path}: no such file");
             var index = 0;
-            foreach (var e in SigmaEventInputs.Read(path))
+            foreach (var e in SigmaEventInputs.Read(path, owned))
+            {
+                batch.Add(e);
+                if (batch.Count == BatchSize)
+                    Flush();
+            }
+            Flush();
+
+            void Flush()
             {
                 cancellation.ThrowIfCancellationRequested();
-                matches.Clear();
-                if (evaluator.Evaluate(e, matches) > 0)
+                Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = cancellation }, i =>
                 {
-                    DateTimeOffset? time = SigmaEventTime.TryGetTime(e, out var t) ? t : null;
-                    var recordId = SigmaEventTime.GetRecordId(e);
-                    foreach (var rule in matches)
-                        hits.Add(new Hit(rule, null, path, index, time, recordId, e));
+                    var matches = new List<SigmaRule>();
+                    results[i] = evaluators.Value!.Evaluate(batch[i].Event, matches) > 0 ? matches : null;
+                });
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    if (results[i] is { } matched)
+                    {
+                        // Only matched events outlive the batch.
+                        var e = batch[i].Persist();
+                        DateTimeOffset? time = SigmaEventTime.TryGetTime(e, out var t) ? t : null;
+                        var recordId = SigmaEventTime.GetRecordId(e);
+                        foreach (var rule in matched)
+                            hits.Add(new Hit(rule, null, path, index + i, time, recordId, e));
+                    }
+                    results[i] = null;
                 }
-                index++;
-                events++;
+                index += batch.Count;
+                events += batch.Count;
+                batch.Clear();
+                // The document being read may still back the next batch's first events: keep the last one.
+                var keep = owned.Count > 0 ? owned[^1] : null;
+                foreach (var buffer in owned)
+                {
+                    if (!ReferenceEquals(buffer, keep))
+                        buffer.Dispose();
+                }
+                owned.Clear();
+                if (keep is not null)
+                    owned.Add(keep);
                 if (clock.Elapsed - lastProgress > TimeSpan.FromSeconds(2))
                 {
                     lastProgress = clock.Elapsed;
@@ -148,6 +185,8 @@ internal static class SigmaCommands
                 }
             }
         }
+        foreach (var buffer in owned)
+            buffer.Dispose();
 
         var correlator = new SigmaCorrelator(set);
         var correlated = new List<Hit>();
@@ -160,7 +199,8 @@ internal static class SigmaCommands
             correlator.Flush(fired);
             correlated.AddRange(fired.Select(f => new Hit(null, f, "", -1, f.Time, null, null)));
         }
-        var reported = hits.Where(h => !engine.IsCorrelationOnly(h.Rule!)).Concat(correlated).ToList();
+        var reported = hits.Where(h => !engine.IsCorrelationOnly(h.Rule!) && Selected(h.Rule!.Level, h.Rule.Status))
+            .Concat(correlated.Where(c => Selected(c.Correlation!.Correlation.Level, c.Correlation.Correlation.Status))).ToList();
 
         using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
         switch (output)
@@ -177,7 +217,10 @@ internal static class SigmaCommands
         }
         stdout.Flush();
         if (events >= 10_000 || clock.Elapsed > TimeSpan.FromSeconds(2))
-            Console.Error.WriteLine($"vigie: {events:N0} events scanned in {clock.Elapsed.TotalSeconds:N1} s, {reported.Count:N0} matches");
+        {
+            using var process = Process.GetCurrentProcess();
+            Console.Error.WriteLine($"vigie: {events:N0} events scanned in {clock.Elapsed.TotalSeconds:N1} s ({events / clock.Elapsed.TotalSeconds:N0}/s; process CPU {process.TotalProcessorTime.TotalSeconds:N1} s), {reported.Count:N0} matches");
+        }
         return ExitCodes.Ok;
     }
 
