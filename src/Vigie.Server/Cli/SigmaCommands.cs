@@ -74,7 +74,7 @@ internal static class SigmaCommands
     private static Command CreateScan()
     {
         var rules = new Option<string[]>("--rules") { Description = "Rule files or folders.", Required = true, AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
-        var input = new Option<string[]>("--input") { Description = "Event files: JSON (object, array, lines, concatenated objects).", Required = true, AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
+        var input = new Option<string[]>("--input") { Description = "Event files or folders (searched recursively): .evtx, and JSON (object, array, lines, concatenated objects).", Required = true, AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--output") { Description = "table (default), jsonl (one line per match) or csv (a timeline sorted by event time)." };
         output.AcceptOnlyFromAmong("table", "jsonl", "csv");
         var minLevel = new Option<string?>("--min-level") { Description = "Only rules of this level or above: informational, low, medium, high, critical." };
@@ -131,10 +131,10 @@ internal static class SigmaCommands
         var batch = new List<SigmaInputEvent>(BatchSize);
         var owned = new List<IDisposable>();
         var results = new List<SigmaRule>?[BatchSize];
-        foreach (var path in inputs)
+        var files = ExpandInputs(inputs);
+        SigmaEventInputs.Warn = message => Console.Error.WriteLine($"vigie: {message}");
+        foreach (var path in files)
         {
-            if (!File.Exists(path))
-                throw new CliException($"{path}: no such file");
             var index = 0;
             foreach (var e in SigmaEventInputs.Read(path, owned))
             {
@@ -216,12 +216,38 @@ internal static class SigmaCommands
                 break;
         }
         stdout.Flush();
-        if (events >= 10_000 || clock.Elapsed > TimeSpan.FromSeconds(2))
+        using (var process = Process.GetCurrentProcess())
         {
-            using var process = Process.GetCurrentProcess();
-            Console.Error.WriteLine($"vigie: {events:N0} events scanned in {clock.Elapsed.TotalSeconds:N1} s ({events / clock.Elapsed.TotalSeconds:N0}/s; process CPU {process.TotalProcessorTime.TotalSeconds:N1} s), {reported.Count:N0} matches");
+            var byLevel = reported.GroupBy(h => h.Rule?.Level ?? h.Correlation!.Correlation.Level)
+                .OrderByDescending(g => g.Key).Select(g => $"{LevelName(g.Key)} {g.Count():N0}");
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"vigie: {files.Count:N0} files, {events:N0} records, {reported.Count:N0} matches ({string.Join(", ", byLevel)}) in {clock.Elapsed.TotalSeconds:N1} s ({events / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0}/s; process CPU {process.TotalProcessorTime.TotalSeconds:N1} s)"));
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Files named as they are; folders searched recursively for every readable kind (.evtx, .json, .jsonl, .ndjson).</summary>
+    private static List<string> ExpandInputs(string[] inputs)
+    {
+        var files = new List<string>();
+        foreach (var input in inputs)
+        {
+            if (File.Exists(input))
+            {
+                files.Add(input);
+            }
+            else if (Directory.Exists(input))
+            {
+                files.AddRange(Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories)
+                    .Where(f => SigmaEventInputs.FolderExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+                    .Order(StringComparer.Ordinal));
+            }
+            else
+            {
+                throw new CliException($"{input}: no such file or folder");
+            }
+        }
+        return files;
     }
 
     private static string LevelName(SigmaLevel level) => level == SigmaLevel.None ? "" : level.ToString().ToLowerInvariant();
