@@ -42,4 +42,8 @@ if command -v evtxexport > /dev/null; then
 else
     echo "| evtxexport | not installed (apt-get install libevtx-utils) | | | | | |"
 fi
-echo "| vigie sigma scan (all SigmaHQ rules) | pending: the scan command is not there yet | | | | | |"
+corpus=()
+for folder in rules rules-emerging-threats rules-threat-hunting rules-placeholder rules-compliance; do
+    [ -d "$data/sigma/$folder" ] && corpus+=("$data/sigma/$folder")
+done
+row "vigie sigma scan (whole SigmaHQ corpus)" "$vigie" sigma scan --rules "${corpus[@]}" --input "$work/large.evtx" --output jsonl

@@ -124,6 +124,10 @@ internal static class SigmaCommands
         // Events are evaluated in batches on every core (one evaluator per thread), then reported in input order.
         using var evaluators = new ThreadLocal<SigmaEvaluator>(engine.CreateEvaluator);
         var hits = new List<Hit>();
+        var correlationInputs = new List<Hit>();
+        var byLevel = new Dictionary<SigmaLevel, int>();
+        var reportedCount = 0;
+        using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { AutoFlush = false };
         var clock = Stopwatch.StartNew();
         var lastProgress = TimeSpan.Zero;
         long events = 0;
@@ -156,12 +160,36 @@ internal static class SigmaCommands
                 {
                     if (results[i] is { } matched)
                     {
-                        // Only matched events outlive the batch.
-                        var e = batch[i].Persist();
-                        DateTimeOffset? time = SigmaEventTime.TryGetTime(e, out var t) ? t : null;
-                        var recordId = SigmaEventTime.GetRecordId(e);
+                        var live = batch[i].Event;
+                        DateTimeOffset? time = SigmaEventTime.TryGetTime(live, out var t) ? t : null;
+                        var recordId = SigmaEventTime.GetRecordId(live);
+                        // Only events that correlations or the CSV timeline read again outlive the batch;
+                        // JSON lines are written at once, so memory stays flat whatever the number of matches.
+                        ISigmaEvent? kept = null;
                         foreach (var rule in matched)
-                            hits.Add(new Hit(rule, null, path, index + i, time, recordId, e));
+                        {
+                            var reportedRule = !engine.IsCorrelationOnly(rule) && Selected(rule.Level, rule.Status);
+                            var feedsCorrelation = (rule.Id is not null && feeding.Contains(rule.Id)) || (rule.Name is not null && feeding.Contains(rule.Name));
+                            if (reportedRule)
+                            {
+                                byLevel[rule.Level] = byLevel.GetValueOrDefault(rule.Level) + 1;
+                                reportedCount++;
+                            }
+                            if (reportedRule && output == "jsonl")
+                            {
+                                WriteJsonLines(stdout, [new Hit(rule, null, path, index + i, time, recordId, null)]);
+                            }
+                            else if (reportedRule)
+                            {
+                                kept ??= output == "csv" ? batch[i].Persist() : null;
+                                hits.Add(new Hit(rule, null, path, index + i, time, recordId, kept));
+                            }
+                            if (feedsCorrelation)
+                            {
+                                kept ??= batch[i].Persist();
+                                correlationInputs.Add(new Hit(rule, null, path, index + i, time, recordId, kept));
+                            }
+                        }
                     }
                     results[i] = null;
                 }
@@ -181,7 +209,7 @@ internal static class SigmaCommands
                 if (clock.Elapsed - lastProgress > TimeSpan.FromSeconds(2))
                 {
                     lastProgress = clock.Elapsed;
-                    Console.Error.WriteLine($"vigie: {events:N0} events scanned ({events / clock.Elapsed.TotalSeconds:N0}/s), {hits.Count:N0} matches");
+                    Console.Error.WriteLine($"vigie: {events:N0} events scanned ({events / clock.Elapsed.TotalSeconds:N0}/s), {reportedCount:N0} matches");
                 }
             }
         }
@@ -194,19 +222,23 @@ internal static class SigmaCommands
         {
             // Correlations need event-time order across every input.
             var fired = new List<SigmaCorrelationMatch>();
-            foreach (var hit in hits.Where(h => h.Time is not null).OrderBy(h => h.Time))
+            foreach (var hit in correlationInputs.Where(h => h.Time is not null).OrderBy(h => h.Time))
                 correlator.Process(hit.Rule!, hit.Event!, hit.Time!.Value, fired);
             correlator.Flush(fired);
             correlated.AddRange(fired.Select(f => new Hit(null, f, "", -1, f.Time, null, null)));
         }
-        var reported = hits.Where(h => !engine.IsCorrelationOnly(h.Rule!) && Selected(h.Rule!.Level, h.Rule.Status))
-            .Concat(correlated.Where(c => Selected(c.Correlation!.Correlation.Level, c.Correlation.Correlation.Status))).ToList();
+        var selectedCorrelations = correlated.Where(c => Selected(c.Correlation!.Correlation.Level, c.Correlation.Correlation.Status)).ToList();
+        foreach (var c in selectedCorrelations)
+        {
+            byLevel[c.Correlation!.Correlation.Level] = byLevel.GetValueOrDefault(c.Correlation.Correlation.Level) + 1;
+            reportedCount++;
+        }
+        var reported = hits.Concat(selectedCorrelations).ToList();
 
-        using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
         switch (output)
         {
             case "jsonl":
-                WriteJsonLines(stdout, reported);
+                WriteJsonLines(stdout, selectedCorrelations);
                 break;
             case "csv":
                 WriteCsv(stdout, reported);
@@ -218,10 +250,9 @@ internal static class SigmaCommands
         stdout.Flush();
         using (var process = Process.GetCurrentProcess())
         {
-            var byLevel = reported.GroupBy(h => h.Rule?.Level ?? h.Correlation!.Correlation.Level)
-                .OrderByDescending(g => g.Key).Select(g => $"{LevelName(g.Key)} {g.Count():N0}");
+            var levels = byLevel.OrderByDescending(l => l.Key).Select(l => $"{LevelName(l.Key)} {l.Value:N0}");
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"vigie: {files.Count:N0} files, {events:N0} records, {reported.Count:N0} matches ({string.Join(", ", byLevel)}) in {clock.Elapsed.TotalSeconds:N1} s ({events / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0}/s; process CPU {process.TotalProcessorTime.TotalSeconds:N1} s)"));
+                $"vigie: {files.Count:N0} files, {events:N0} records, {reportedCount:N0} matches ({string.Join(", ", levels)}) in {clock.Elapsed.TotalSeconds:N1} s ({events / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0}/s; process CPU {process.TotalProcessorTime.TotalSeconds:N1} s)"));
         }
         return ExitCodes.Ok;
     }
