@@ -18,6 +18,7 @@ internal static class VigieCli
         root.Subcommands.Add(VersionCommand.Create());
         root.Subcommands.Add(SigmaCommands.Create());
         root.Subcommands.Add(EvtxCommands.Create());
+        root.Subcommands.Add(AlertCommands.Create());
         return root;
     }
 

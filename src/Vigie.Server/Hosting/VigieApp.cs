@@ -98,6 +98,7 @@ internal static class VigieApp
         AuthEndpoints.Map(app);
         AdministrationEndpoints.Map(app);
         SecurityEventEndpoints.Map(app);
+        AlertEndpoints.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json").AllowPublic();
         app.MapRazorPages();
         return app;

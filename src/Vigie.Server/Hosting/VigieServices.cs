@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Vigie.Core.Alerts;
 using Vigie.Core.Establishments;
 using Vigie.Core.Identity;
 using Vigie.Core.SecurityEvents;
@@ -29,6 +30,7 @@ internal static class VigieServices
         services.AddScoped<CollectorRegistry>();
         services.AddScoped<SignInService>();
         services.AddScoped<TotpEnrolment>();
+        services.AddVigieResponse(configuration, store.DataDirectory);
         return services;
     }
 }
