@@ -87,11 +87,9 @@ internal static class AlertEndpoints
 
     private static async Task<IResult> DetailAsync(Alert alert, VigieDbContext db, EstablishmentIndex index, AttackCatalog catalog, CancellationToken ct)
     {
-        if (alert.History.Count == 0 && alert.Id > 0)
-        {
-            await db.Entry(alert).Collection(a => a.History).LoadAsync(ct);
-            await db.Entry(alert).Collection(a => a.Detections).LoadAsync(ct);
-        }
+        // After a change the tracked alert holds only the new history entry: read it whole.
+        await db.Entry(alert).Collection(a => a.History).LoadAsync(ct);
+        await db.Entry(alert).Collection(a => a.Detections).LoadAsync(ct);
         var users = await UsernamesAsync(db, [alert.AssigneeId], ct);
         return Results.Ok(AlertDetailView.From(alert, await index.GetAsync(ct), users, catalog));
     }

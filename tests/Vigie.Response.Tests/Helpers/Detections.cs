@@ -11,7 +11,7 @@ public static class Detections
 {
     private static int _next;
 
-    public static readonly DateTime Start = new(2026, 3, 2, 9, 0, 0, DateTimeKind.Utc);
+    public static readonly DateTime Start = new(2026, 5, 4, 9, 0, 0, DateTimeKind.Utc);
 
     public static Detection Make(string ruleId, DateTime time, Guid? establishment, string? user = null, SigmaLevel level = SigmaLevel.Medium,
         IReadOnlyList<string>? tags = null, IDictionary<string, string>? fields = null, string title = "Test rule", string source = "test")
