@@ -24,7 +24,7 @@ public sealed class AlertBuilder(VigieDbContext db, AlertTuning tuning, PatientP
     }
 
     /// <summary>Groups a batch of detections into alerts, in one transaction.</summary>
-    public async Task<Outcome> AddAsync(IReadOnlyList<Detection> detections, CancellationToken ct = default)
+    public async Task<Outcome> AddAsync(IReadOnlyList<IncomingDetection> detections, CancellationToken ct = default)
     {
         if (detections.Count == 0)
             return new Outcome(0, 0, 0, 0, 0);
@@ -44,7 +44,7 @@ public sealed class AlertBuilder(VigieDbContext db, AlertTuning tuning, PatientP
             }
         }
 
-        var keyed = new List<(Detection Detection, string? Entity, string Key)>(detections.Count);
+        var keyed = new List<(IncomingDetection Detection, string? Entity, string Key)>(detections.Count);
         foreach (var d in detections.OrderBy(d => d.Time))
         {
             var entity = AlertEntity.Of(d);
@@ -156,7 +156,7 @@ public sealed class AlertBuilder(VigieDbContext db, AlertTuning tuning, PatientP
     public static string GroupKey(string ruleId, Guid? establishmentId, string? entity) =>
         $"{ruleId}|{establishmentId?.ToString("N") ?? "-"}|{entity ?? "-"}";
 
-    public static bool IsPrivacy(Detection d) =>
+    public static bool IsPrivacy(IncomingDetection d) =>
         d.Field("event.dataset") == "vigie.records"
         || d.Tags.Any(t => t.StartsWith("vigie.privacy", StringComparison.OrdinalIgnoreCase));
 

@@ -15,7 +15,7 @@ public static class AlertEntity
     ];
 
     /// <summary><c>kind:value</c> (<c>user:alice</c>), lower-cased; null when the detection names none.</summary>
-    public static string? Of(Detection detection)
+    public static string? Of(IncomingDetection detection)
     {
         foreach (var (field, kind) in Fields)
         {

@@ -27,7 +27,7 @@ public static class AlertFields
     };
 
     /// <summary>The kept fields of a detection as a JSON object; the patient identifier replaced by its pseudonym.</summary>
-    public static string? Keep(Detection detection, PatientPseudonyms pseudonyms)
+    public static string? Keep(IncomingDetection detection, PatientPseudonyms pseudonyms)
     {
         var kept = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in detection.Fields)
@@ -49,7 +49,7 @@ public static class AlertFields
     /// Why the asset or patient is sensitive (a VIP, a colleague, a restricted record, a critical asset, a
     /// medical device), in words; empty when it is not.
     /// </summary>
-    public static IReadOnlyList<string> Sensitivity(Detection detection)
+    public static IReadOnlyList<string> Sensitivity(IncomingDetection detection)
     {
         var reasons = new List<string>();
         if (IsTrue(detection.Field("vigie.privacy.vip")))

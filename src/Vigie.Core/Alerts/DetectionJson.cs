@@ -14,7 +14,7 @@ namespace Vigie.Core.Alerts;
 /// </summary>
 public static class DetectionJson
 {
-    public sealed record Line(Detection Detection, string? Establishment);
+    public sealed record Line(IncomingDetection Detection, string? Establishment);
 
     /// <summary>Parses one line; throws <see cref="VigieException"/> naming the line number and what is wrong.</summary>
     public static Line Parse(string line, int number, string source = "import")
@@ -40,7 +40,7 @@ public static class DetectionJson
             if (levelText is not null && !TryLevel(levelText, out level))
                 throw VigieException.Invalid($"line {number}: level '{levelText}' is unknown (informational, low, medium, high, critical)");
             var timeText = Str(root, "timestamp") ?? Str(root, "time");
-            var time = EventFields.ParseTime(timeText)
+            var time = JsonEventFields.ParseTime(timeText)
                 ?? throw VigieException.Invalid($"line {number}: 'timestamp' is missing or not an ISO 8601 time");
             var tags = root.TryGetProperty("tags", out var t) && t.ValueKind == JsonValueKind.Array
                 ? t.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToList()
@@ -51,11 +51,11 @@ public static class DetectionJson
             {
                 if (ev.ValueKind != JsonValueKind.Object)
                     throw VigieException.Invalid($"line {number}: 'event' must be a JSON object");
-                fields = EventFields.Flatten(ev);
+                fields = JsonEventFields.Flatten(ev);
                 eventJson = ev.GetRawText();
             }
             var id = Str(root, "id") ?? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(line.Trim())))[..32];
-            return new Line(new Detection
+            return new Line(new IncomingDetection
             {
                 Source = Str(root, "source") ?? source,
                 Id = id,

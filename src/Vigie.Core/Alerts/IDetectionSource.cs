@@ -14,4 +14,4 @@ public interface IDetectionSource
 }
 
 /// <summary>Detections read from a source and the position to read after next time.</summary>
-public sealed record DetectionBatch(IReadOnlyList<Detection> Items, long Next);
+public sealed record DetectionBatch(IReadOnlyList<IncomingDetection> Items, long Next);

@@ -54,7 +54,7 @@ public sealed class TuningFilter
     }
 
     /// <summary>Whether the filter excludes this detection's event (only for the rules it names).</summary>
-    public bool Excludes(Detection detection)
+    public bool Excludes(IncomingDetection detection)
     {
         if (!Filter.Rules.Contains(detection.RuleId, StringComparer.Ordinal))
             return false;
@@ -84,7 +84,7 @@ public sealed class TuningFilter
         return true;
     }
 
-    private static DictionarySigmaEvent FieldsEvent(Detection detection) =>
+    private static DictionarySigmaEvent FieldsEvent(IncomingDetection detection) =>
         new(detection.Fields.ToDictionary(p => p.Key, p => (object?)p.Value, StringComparer.Ordinal));
 
     private static string Probe(string ruleId, SigmaLogsource? logsource)

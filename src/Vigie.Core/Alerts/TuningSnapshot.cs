@@ -22,7 +22,7 @@ public sealed class TuningSnapshot
     public static TuningSnapshot None { get; } = new([], new Dictionary<Guid, AccessScope>(), [], DateTime.UtcNow);
 
     /// <summary>The suppression that holds this detection back, with its hit counted; null when none does.</summary>
-    public AlertSuppression? Suppressing(Detection detection, string? entity)
+    public AlertSuppression? Suppressing(IncomingDetection detection, string? entity)
     {
         foreach (var s in _suppressions)
         {
@@ -40,7 +40,7 @@ public sealed class TuningSnapshot
     }
 
     /// <summary>The exception whose filter excludes this detection's event, with its hit counted; null when none does.</summary>
-    public AlertFilter? Excepting(Detection detection)
+    public AlertFilter? Excepting(IncomingDetection detection)
     {
         foreach (var (row, filter) in _filters)
         {

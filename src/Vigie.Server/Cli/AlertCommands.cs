@@ -158,7 +158,7 @@ internal static class AlertCommands
                 return e.Id;
             }
             var fallback = await ResolveAsync(parse.GetValue(establishment), 0);
-            var detections = new List<Detection>();
+            var detections = new List<IncomingDetection>();
             using var reader = path == "-" ? new StreamReader(Console.OpenStandardInput()) : new StreamReader(path);
             var number = 0;
             while (await reader.ReadLineAsync(ct) is { } text)

@@ -13,13 +13,13 @@ public static class Detections
 
     public static readonly DateTime Start = new(2026, 5, 4, 9, 0, 0, DateTimeKind.Utc);
 
-    public static Detection Make(string ruleId, DateTime time, Guid? establishment, string? user = null, SigmaLevel level = SigmaLevel.Medium,
+    public static IncomingDetection Make(string ruleId, DateTime time, Guid? establishment, string? user = null, SigmaLevel level = SigmaLevel.Medium,
         IReadOnlyList<string>? tags = null, IDictionary<string, string>? fields = null, string title = "Test rule", string source = "test")
     {
         var all = new Dictionary<string, string>(fields ?? new Dictionary<string, string>());
         if (user is not null)
             all["user.name"] = user;
-        return new Detection
+        return new IncomingDetection
         {
             Source = source,
             Id = $"d{Interlocked.Increment(ref _next)}-{Guid.NewGuid():N}",
@@ -36,6 +36,6 @@ public static class Detections
     public static Task<Guid> EstablishmentIdAsync(this VigieTestHost host, string code) =>
         host.WithServicesAsync(async sp => (await sp.GetRequiredService<EstablishmentRegistry>().FindAsync(code))!.Id);
 
-    public static Task<AlertBuilder.Outcome> AddDetectionsAsync(this VigieTestHost host, params Detection[] detections) =>
+    public static Task<AlertBuilder.Outcome> AddDetectionsAsync(this VigieTestHost host, params IncomingDetection[] detections) =>
         host.WithServicesAsync(sp => sp.GetRequiredService<AlertBuilder>().AddAsync(detections));
 }

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Vigie.Core.Alerts;
 
 /// <summary>Flattens a JSON event into ECS-style dotted names with text values, as detections carry them.</summary>
-public static class EventFields
+public static class JsonEventFields
 {
     private const int MaxDepth = 8;
     private const int MaxFields = 500;

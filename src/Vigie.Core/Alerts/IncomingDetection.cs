@@ -7,7 +7,7 @@ namespace Vigie.Core.Alerts;
 /// event (reference, time, establishment, the fields alerting needs) and, for privacy rules, a risk score
 /// with the facts behind it. Sigma matches and the privacy baseline's findings take this one shape.
 /// </summary>
-public sealed record Detection
+public sealed record IncomingDetection
 {
     /// <summary>Where the detection comes from (<c>sigma</c>, <c>privacy</c>); with <see cref="Id"/>, unique.</summary>
     public required string Source { get; init; }
