@@ -19,6 +19,7 @@ internal static class VigieCli
         root.Subcommands.Add(SigmaCommands.Create());
         root.Subcommands.Add(EvtxCommands.Create());
         root.Subcommands.Add(AlertCommands.Create());
+        root.Subcommands.Add(IncidentCommands.Create());
         return root;
     }
 

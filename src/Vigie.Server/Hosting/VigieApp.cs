@@ -99,6 +99,7 @@ internal static class VigieApp
         AdministrationEndpoints.Map(app);
         SecurityEventEndpoints.Map(app);
         AlertEndpoints.Map(app);
+        IncidentEndpoints.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json").AllowPublic();
         app.MapRazorPages();
         return app;
