@@ -71,7 +71,7 @@ internal static class AlertEndpoints
     }
 
     private static async Task<IResult> ListAsync(CurrentUser current, AlertQueue queue, VigieDbContext db, EstablishmentIndex index, AttackCatalog catalog,
-        string? status, string? severity, string? establishment, string? category, string? ruleId, string? assignee, string? cursor, int? limit, CancellationToken ct)
+        string? status, string? severity, string? establishment, string? category, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "rule_id")] string? ruleId, string? assignee, string? cursor, int? limit, CancellationToken ct)
     {
         var page = await queue.ListAsync(new AlertQueue.Query(status, severity, establishment, category, ruleId, assignee, cursor, limit), await VisibilityAsync(current, ct), ct);
         var all = await index.GetAsync(ct);
