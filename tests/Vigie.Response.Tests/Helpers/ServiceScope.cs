@@ -9,11 +9,11 @@ using Vigie.Storage;
 namespace Vigie.Response.Tests.Helpers;
 
 /// <summary>Vigie's services over a fresh store, as a command-line verb builds them, with the test's own clock and settings.</summary>
-public sealed class ResponseServices : IAsyncDisposable
+public sealed class ServiceScope : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
-    private ResponseServices(ServiceProvider provider, TestStore store)
+    private ServiceScope(ServiceProvider provider, TestStore store)
     {
         _provider = provider;
         Store = store;
@@ -21,7 +21,7 @@ public sealed class ResponseServices : IAsyncDisposable
 
     public TestStore Store { get; }
 
-    public static async Task<ResponseServices> CreateAsync(string provider, TimeProvider time, IDictionary<string, string?>? settings = null)
+    public static async Task<ServiceScope> CreateAsync(string provider, TimeProvider time, IDictionary<string, string?>? settings = null)
     {
         var store = await TestStore.CreateAsync(provider);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
@@ -32,7 +32,7 @@ public sealed class ResponseServices : IAsyncDisposable
         services.AddVigieCore(store.Location, configuration);
         var sp = services.BuildServiceProvider();
         await sp.GetRequiredService<SchemaMigrator>().MigrateAsync();
-        var result = new ResponseServices(sp, store);
+        var result = new ServiceScope(sp, store);
         await result.RunAsync(async s =>
         {
             var registry = s.GetRequiredService<EstablishmentRegistry>();
