@@ -37,6 +37,10 @@ public static class ResponseServices
         services.AddScoped<IncidentQueue>();
         services.AddScoped<IncidentMetrics>();
         services.AddScoped<EvidenceLocker>();
+
+        services.AddSingleton<PrivacyMonitorHost>();
+        services.AddScoped<PrivacyProcessor>();
+        services.AddScoped<PrivacyInvestigation>();
         return services;
     }
 }

@@ -11,7 +11,7 @@ namespace Vigie.Core.Privacy;
 /// an establishment or network they never used, becomes a finding, which the privacy monitor turns into a
 /// detection like the Sigma ones. The state is in memory and rebuilt from the access index at start-up.
 /// </summary>
-public sealed class PrivacyBaseline(PrivacyBaseline.Options options, Func<string?, string> zoneOf)
+public sealed class PrivacyBaseline(PrivacyBaseline.Options options, Func<string?, string> zoneOf, Func<string, string>? patientKey = null)
 {
     public sealed record Options
     {
@@ -104,7 +104,7 @@ public sealed class PrivacyBaseline(PrivacyBaseline.Options options, Func<string
             state.Organizations.Add(o);
         if (network is not null)
             state.Networks.Add(network);
-        if (access.IsRecordRead && access.PatientId is { } patient && state.TodayPatients.Add(patient) && judge && mature && !state.VolumeRaised
+        if (access.IsRecordRead && access.PatientId is { } patient && state.TodayPatients.Add(patientKey?.Invoke(patient) ?? patient) && judge && mature && !state.VolumeRaised
             && state.DailyDistinct.Count >= Math.Max(3, options.LearningDays / 2))
         {
             var usual = Percentile90(state.DailyDistinct);

@@ -24,14 +24,16 @@ public sealed class PrivacyMonitor
 
     /// <summary>
     /// A monitor: <paramref name="establishmentOf"/> gives the establishment id of an event's <c>organization.id</c>,
-    /// <paramref name="zoneOf"/> its time zone (for the hours of the baseline); the rules default to the shipped ones.
+    /// <paramref name="zoneOf"/> its time zone (for the hours of the baseline); the rules default to the shipped ones;
+    /// <paramref name="patientKey"/> turns a patient identifier into the key the baseline counts (a pseudonym).
     /// </summary>
-    public PrivacyMonitor(Func<string?, Guid?> establishmentOf, Func<string?, string> zoneOf, PrivacyBaseline.Options? baseline = null, SigmaRuleSet? rules = null)
+    public PrivacyMonitor(Func<string?, Guid?> establishmentOf, Func<string?, string> zoneOf, PrivacyBaseline.Options? baseline = null, SigmaRuleSet? rules = null,
+        Func<string, string>? patientKey = null)
     {
         _engine = PrivacyRules.Compile(rules);
         _evaluator = _engine.CreateEvaluator();
         _correlator = new SigmaCorrelator(_engine.RuleSet, maxGroups: 50_000, maxEntriesPerGroup: 5_000);
-        _baseline = new PrivacyBaseline(baseline ?? new PrivacyBaseline.Options(), zoneOf);
+        _baseline = new PrivacyBaseline(baseline ?? new PrivacyBaseline.Options(), zoneOf, patientKey);
         _establishmentOf = establishmentOf;
     }
 

@@ -66,6 +66,23 @@ public sealed class RecordAccess
         return new RecordAccess(root.Clone(), fields, time, eventRef ?? fields.GetValueOrDefault("event.id"));
     }
 
+    /// <summary>An access of the privacy index, as an event again (patient as its pseudonym), for relearning the baselines.</summary>
+    public static RecordAccess FromIndex(PrivacyAccess row)
+    {
+        var fields = new Dictionary<string, object?>
+        {
+            ["@timestamp"] = row.Time.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
+            ["event.dataset"] = Dataset,
+            ["event.action"] = row.Action,
+            ["user.name"] = row.UserName,
+            ["organization.id"] = row.Organization,
+            ["source.ip"] = row.SourceAddress,
+            ["vigie.patient.id"] = row.PatientPseudonym,
+            ["vigie.access.decision"] = row.Decision,
+        };
+        return Parse(JsonSerializer.Serialize(fields), row.EventRef);
+    }
+
     public static RecordAccess Parse(string json, string? eventRef = null)
     {
         try

@@ -20,6 +20,7 @@ internal static class VigieCli
         root.Subcommands.Add(EvtxCommands.Create());
         root.Subcommands.Add(AlertCommands.Create());
         root.Subcommands.Add(IncidentCommands.Create());
+        root.Subcommands.Add(PrivacyCommands.Create());
         return root;
     }
 

@@ -100,6 +100,7 @@ internal static class VigieApp
         SecurityEventEndpoints.Map(app);
         AlertEndpoints.Map(app);
         IncidentEndpoints.Map(app);
+        PrivacyEndpoints.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json").AllowPublic();
         app.MapRazorPages();
         return app;
