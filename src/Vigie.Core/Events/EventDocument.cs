@@ -18,6 +18,9 @@ public sealed class EventDocument : ISigmaEvent
 
     public int Count => _fields.Count;
 
+    /// <summary>The event's time (its <c>@timestamp</c>), UTC; set by normalisation.</summary>
+    public DateTime Timestamp { get; set; }
+
     public IEnumerable<KeyValuePair<string, object?>> Fields => _fields;
 
     public bool Contains(string name) => _fields.ContainsKey(name);

@@ -22,7 +22,9 @@ public static partial class EventNormaliser
 
     private static void Common(EventDocument e, IngestContext context, DateTimeOffset? time)
     {
-        e[F.Timestamp] = EventTime.Format(time ?? context.Received);
+        var t = time ?? context.Received;
+        e.Timestamp = t.UtcDateTime;
+        e[F.Timestamp] = EventTime.Format(t);
         e[F.Ingested] = EventTime.Format(context.Received);
         e[F.Organization] = context.EstablishmentCode;
         e[F.AgentName] = context.Collector;

@@ -29,6 +29,7 @@ internal static class VigieServices
         services.AddScoped<CollectorRegistry>();
         services.AddScoped<SignInService>();
         services.AddScoped<TotpEnrolment>();
+        Ingestion.CollectionServices.AddCollection(services, store, configuration);
         return services;
     }
 }
