@@ -242,7 +242,8 @@ internal static class IngestCommands
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly bool _terminal = !Console.IsErrorRedirected;
         private long _bytes;
-        private TimeSpan _last = TimeSpan.MinValue;
+        private TimeSpan _last = TimeSpan.FromSeconds(-10);
+        private bool _drawn;
 
         public TimeSpan Elapsed => _clock.Elapsed;
 
@@ -253,6 +254,7 @@ internal static class IngestCommands
             if (now - _last < (_terminal ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromSeconds(5)))
                 return;
             _last = now;
+            _drawn = true;
             var share = totalBytes == 0 ? 1.0 : Math.Min(1.0, (double)_bytes / totalBytes);
             var bar = new string('#', (int)(share * 30)).PadRight(30, '-');
             var line = $"[{bar}] {share * 100,5:0.0}%  {events:N0} events  {events / Math.Max(0.001, now.TotalSeconds):N0}/s";
@@ -264,7 +266,7 @@ internal static class IngestCommands
 
         public void Done()
         {
-            if (_terminal && _last != TimeSpan.MinValue)
+            if (_terminal && _drawn)
                 Console.Error.WriteLine();
         }
     }
