@@ -91,9 +91,11 @@ public static partial class EventNormaliser
         if (m.InvalidUtf8)
             e.SetList(F.Tags, "invalid_utf8");
 
-        if (CefParser.IndexOfCef(message) >= 0)
+        // "host CEF:0|…": the 3164 reading takes "CEF:" for the tag; the record is the tag and the message together.
+        var cefText = m.Tag == "CEF:" ? m.Tag + m.Message : message;
+        if (CefParser.IndexOfCef(cefText) >= 0)
         {
-            if (CefParser.TryParse(message, out var cef, out var error))
+            if (CefParser.TryParse(cefText, out var cef, out var error))
                 AddCef(e, cef!);
             else
                 e[F.ErrorMessage] = "CEF: " + error;
@@ -430,7 +432,8 @@ public static partial class EventNormaliser
         Copy(e, "SubjectDomainName", "user.domain");
         Copy(e, "SubjectUserSid", "user.id");
         Copy(e, "Message", F.Message);
-        foreach (var field in new[] { "UtcTime", "TimeCreated", "SystemTime", "@timestamp", "TimeGenerated" })
+        // The record's own time first (System/TimeCreated); Sysmon's UtcTime only when the record has none.
+        foreach (var field in new[] { "@timestamp", "TimeCreated", "SystemTime", "TimeGenerated", "UtcTime" })
         {
             if (e.GetText(field) is { } text && EventTime.TryParse(text, out var t))
                 return t;
