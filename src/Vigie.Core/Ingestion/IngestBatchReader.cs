@@ -72,6 +72,8 @@ public static class IngestBatchReader
             using var document = JsonDocument.ParseValue(ref reader);
             if (reader.Read())
                 throw new JsonException($"more than one JSON value on the line (next one at byte {reader.TokenStartIndex + 1})");
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                error = $"a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()} is not an event (an object is expected)";
             return EventNormaliser.FromJson(document.RootElement, Encoding.UTF8.GetString(bytes), context);
         }
         catch (JsonException e)
