@@ -25,7 +25,6 @@ public sealed partial class StreamDetector(IEventStore store, EventWriter writer
     private SigmaEvaluator? _evaluator;
     private string _stamp = "";
     private readonly Dictionary<Guid, SigmaCorrelator> _correlators = [];
-    private DateTime _nextRuleCheck;
 
     /// <summary>How many rules the running engine holds.</summary>
     public int RuleCount => _engine?.Rules.Count ?? 0;
@@ -38,7 +37,6 @@ public sealed partial class StreamDetector(IEventStore store, EventWriter writer
         {
             try
             {
-                await RefreshRulesAsync(ct);
                 var next = writer.NextCommit;
                 var processed = await DetectOnceAsync(cursor, ct);
                 if (processed.Count == 0)
@@ -68,6 +66,8 @@ public sealed partial class StreamDetector(IEventStore store, EventWriter writer
         var events = await store.ReadAfterAsync(cursor, BatchSize, ct);
         if (events.Count == 0)
             return new Progress(0, cursor);
+        // Checked after reading: rules imported before these events were stored apply to them.
+        await RefreshRulesAsync(ct);
         var detections = new List<Detection>();
         if (_engine is not null && _evaluator is not null && _engine.Rules.Count > 0)
         {
@@ -156,12 +156,9 @@ public sealed partial class StreamDetector(IEventStore store, EventWriter writer
         };
     }
 
-    /// <summary>Recompiles when the enabled rules changed (checked every few seconds: another process may have imported some).</summary>
+    /// <summary>Recompiles when the enabled rules changed (another process may have imported or disabled some).</summary>
     public async Task RefreshRulesAsync(CancellationToken ct, bool force = false)
     {
-        if (!force && DateTime.UtcNow < _nextRuleCheck)
-            return;
-        _nextRuleCheck = DateTime.UtcNow.AddSeconds(5);
         await using var scope = scopes.CreateAsyncScope();
         var library = scope.ServiceProvider.GetRequiredService<RuleLibrary>();
         var stamp = await library.StampAsync(ct);
