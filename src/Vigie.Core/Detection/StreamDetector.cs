@@ -105,6 +105,7 @@ public sealed partial class StreamDetector(IEventStore store, EventWriter writer
         }
         await store.SaveDetectionsAsync(detections, CursorName, events[^1].Id, ct);
         stats.AddDetections(detections.Count);
+        stats.AddDetectionProcessed(events.Count);
         return new Progress(events.Count, events[^1].Id);
     }
 

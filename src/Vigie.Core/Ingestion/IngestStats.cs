@@ -13,6 +13,7 @@ public sealed class IngestStats
     private long _truncated;
     private long _detected;
     private long _detectedEvents;
+    private long _detectionProcessed;
 
     public long Received => Interlocked.Read(ref _received);
     public long Stored => Interlocked.Read(ref _stored);
@@ -26,6 +27,8 @@ public sealed class IngestStats
     public long Truncated => Interlocked.Read(ref _truncated);
     public long Detections => Interlocked.Read(ref _detected);
     public long DetectedEvents => Interlocked.Read(ref _detectedEvents);
+    /// <summary>Events detection has gone through since start.</summary>
+    public long DetectionProcessed => Interlocked.Read(ref _detectionProcessed);
     public DateTime StartedAt { get; } = DateTime.UtcNow;
 
     public void AddReceived(long n) => Interlocked.Add(ref _received, n);
@@ -38,4 +41,5 @@ public sealed class IngestStats
     public void AddTruncated() => Interlocked.Increment(ref _truncated);
     public void AddDetections(long n) => Interlocked.Add(ref _detected, n);
     public void AddDetectedEvents(long n) => Interlocked.Add(ref _detectedEvents, n);
+    public void AddDetectionProcessed(long n) => Interlocked.Add(ref _detectionProcessed, n);
 }

@@ -125,6 +125,7 @@ internal static class IngestEndpoints
         queue_capacity = writer.Capacity,
         detections = stats.Detections,
         events_with_detections = stats.DetectedEvents,
+        detection_processed = stats.DetectionProcessed,
         rules = detector.RuleCount,
     });
 
