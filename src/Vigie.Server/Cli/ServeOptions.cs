@@ -5,5 +5,5 @@ namespace Vigie.Server.Cli;
 /// <summary>Options of <c>serve</c> and <c>demo</c> beyond the store and addresses; features add theirs here.</summary>
 internal static class ServeOptions
 {
-    public static List<Option> Create() => [];
+    public static List<Option> Create() => [.. Ingestion.SyslogOptions.Create()];
 }

@@ -18,6 +18,9 @@ internal static class VigieCli
         root.Subcommands.Add(VersionCommand.Create());
         root.Subcommands.Add(SigmaCommands.Create());
         root.Subcommands.Add(EvtxCommands.Create());
+        root.Subcommands.Add(IngestCommands.Create());
+        root.Subcommands.Add(EventCommands.Create());
+        root.Subcommands.Add(RuleCommands.Create());
         root.Subcommands.Add(AlertCommands.Create());
         root.Subcommands.Add(IncidentCommands.Create());
         root.Subcommands.Add(PrivacyCommands.Create());

@@ -58,6 +58,7 @@ internal static class DemoContent
             await admin.AddAsync(new UserAdministration.NewUser(username, Password, [role], establishment, profession, displayName,
                 ExpiresAt: role == Roles.Partner ? DateTime.UtcNow.AddDays(90) : null), actor, AccessScope.Everything, ct);
         }
+        await Ingestion.CollectionDemo.LoadAsync(services, ct);
     }
 
     public static void PrintWelcome(TextWriter output, string url)

@@ -83,6 +83,7 @@ internal static class VigieApp
             a.Cookie.SameSite = SameSiteMode.Strict;
             a.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
+        Ingestion.CollectionServices.AddCollectionHosting(services);
         AddAuthentication(services);
         services.AddAuthorization();
 
@@ -98,6 +99,7 @@ internal static class VigieApp
         AuthEndpoints.Map(app);
         AdministrationEndpoints.Map(app);
         SecurityEventEndpoints.Map(app);
+        Ingestion.CollectionEndpoints.Map(app);
         AlertEndpoints.Map(app);
         IncidentEndpoints.Map(app);
         PrivacyEndpoints.Map(app);

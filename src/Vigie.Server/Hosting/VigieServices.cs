@@ -30,6 +30,7 @@ internal static class VigieServices
         services.AddScoped<CollectorRegistry>();
         services.AddScoped<SignInService>();
         services.AddScoped<TotpEnrolment>();
+        Ingestion.CollectionServices.AddCollection(services, store, configuration);
         services.AddVigieResponse(configuration, store.DataDirectory);
         return services;
     }
