@@ -24,6 +24,7 @@ public static class ResponseServices
         services.AddScoped<AlertTriage>();
         services.AddScoped<AlertQueue>();
         services.AddScoped<AlertMetrics>();
+        services.AddScoped<IDetectionSource, StoredDetectionSource>();
 
         services.AddSingleton(new IncidentOptions
         {

@@ -84,6 +84,7 @@ internal static class VigieApp
             a.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         Ingestion.CollectionServices.AddCollectionHosting(services);
+        services.AddHostedService<Vigie.Core.Alerts.AlertPump>();
         AddAuthentication(services);
         services.AddAuthorization();
 
