@@ -73,18 +73,28 @@ public sealed class AttackCatalog
     }
 
     /// <summary>
-    /// The configured list if any (an error if it is unreadable); else the first found of
-    /// <c>&lt;data&gt;/attack/</c> and a <c>shared/data/attack</c> folder beside the working directory; else none.
+    /// The configured list if any (an error if it is unreadable); else the first found of <c>&lt;data&gt;/attack/</c>,
+    /// and a <c>shared/data/attack</c> folder beside the working directory or beside the repository Vigie runs from;
+    /// else none.
     /// </summary>
     public static AttackCatalog Discover(string? configured, string dataDirectory)
     {
         if (!string.IsNullOrWhiteSpace(configured))
             return Load(configured);
-        foreach (var candidate in new[]
+        var candidates = new List<string>
         {
             Path.Combine(dataDirectory, "attack", FileName),
             Path.Combine(Directory.GetCurrentDirectory(), "..", "shared", "data", "attack", FileName),
-        })
+        };
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Vigie.slnx")))
+            {
+                candidates.Add(Path.Combine(dir.FullName, "..", "shared", "data", "attack", FileName));
+                break;
+            }
+        }
+        foreach (var candidate in candidates)
         {
             if (File.Exists(candidate))
                 return Load(Path.GetFullPath(candidate));
