@@ -45,9 +45,7 @@ public sealed class PrivacyProcessor(VigieDbContext db, PrivacyMonitorHost host,
             }
             return (found, index);
         }, ct);
-        db.PrivacyAccesses.AddRange(rows);
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
+        await PrivacyIndexWriter.WriteAsync(db, rows, ct);
         var outcome = await alerts.AddAsync(detections, ct);
         return new Outcome(accesses.Count, detections.Count, outcome.Created, outcome.Grouped);
     }

@@ -23,12 +23,18 @@ public static class PrivacyRules
         return catalog;
     }
 
-    /// <summary>The rules compiled for record-access events: ECS names looked up as written.</summary>
-    public static SigmaEngine Compile(SigmaRuleSet? set = null) =>
+    /// <summary>
+    /// The rules compiled for record-access events: ECS names looked up as written. The monitor is only ever given
+    /// record-access events (its callers keep to <c>event.dataset: vigie.records</c>), so the rules are compiled
+    /// without the logsource catalog: working out each event's logsource bucket cost 20 µs an event, two thirds of
+    /// the evaluation (measured over the 20,261 events of the simulated hospital: 654 ms with the catalog, 237 ms
+    /// without). <paramref name="withCatalog"/> compiles them as a general engine would, for tests.
+    /// </summary>
+    public static SigmaEngine Compile(SigmaRuleSet? set = null, bool withCatalog = false) =>
         SigmaEngine.Compile(set ?? RuleSet, new SigmaEngineOptions
         {
             FieldMapping = SigmaFieldMappings.None,
-            Logsources = DefineLogsources(SigmaLogsourceCatalog.CreateDefault()),
+            Logsources = withCatalog ? DefineLogsources(SigmaLogsourceCatalog.CreateDefault()) : null,
         });
 
     private static SigmaRuleSet LoadShipped()

@@ -41,11 +41,27 @@ public sealed class PrivacyRuleTests
         set.Errors.ShouldBeEmpty();
         set.Rules.Count.ShouldBeGreaterThanOrEqualTo(12);
         set.Correlations.Count.ShouldBe(3);
-        var engine = PrivacyRules.Compile();
+        var engine = PrivacyRules.Compile(withCatalog: true);
         engine.Diagnostics.ShouldBeEmpty();
         foreach (var rule in set.Rules.Where(r => !engine.IsCorrelationOnly(r)))
             rule.Tags.ShouldContain(t => t.StartsWith("attack.t", StringComparison.Ordinal), $"{rule.Title} names no technique");
         set.Rules.Concat<object>(set.Correlations).Count().ShouldBe(set.Rules.Select(r => r.Id).Concat(set.Correlations.Select(c => c.Id)).Distinct().Count());
+    }
+
+    [Fact]
+    public void With_the_logsource_catalog_the_rules_apply_to_record_events_only()
+    {
+        var engine = PrivacyRules.Compile(withCatalog: true);
+        var evaluator = engine.CreateEvaluator();
+        var e = Normal();
+        e["vigie.privacy.care_relationship"] = "none";
+        var matches = new List<Vigie.Sigma.SigmaRule>();
+        evaluator.Evaluate(Access(e).Event, matches);
+        matches.Select(r => r.Title).ShouldContain("Patient record opened without a care relationship");
+        ((Dictionary<string, object?>)e["event"]!)["dataset"] = "apache.access";
+        matches.Clear();
+        evaluator.Evaluate(Access(e).Event, matches);
+        matches.ShouldBeEmpty();
     }
 
     [Fact]
