@@ -52,9 +52,10 @@ public static class AlertFields
     public static IReadOnlyList<string> Sensitivity(IncomingDetection detection)
     {
         var reasons = new List<string>();
-        if (IsTrue(detection.Field("vigie.privacy.vip")))
+        if (IsTrue(detection.Field("vigie.privacy.vip")) || IsTrue(detection.Field("vigie.privacy.patient_vip")))
             reasons.Add("the patient is a VIP");
-        if (IsTrue(detection.Field("vigie.privacy.employee")))
+        if ((IsTrue(detection.Field("vigie.privacy.employee")) || IsTrue(detection.Field("vigie.privacy.patient_employee")))
+            && !IsTrue(detection.Field("vigie.privacy.self")) && !IsTrue(detection.Field("vigie.privacy.self_access")))
             reasons.Add("the patient is a member of staff");
         if (detection.Field("vigie.patient.confidentiality") is "R" or "V" or "r" or "v")
             reasons.Add("the record is restricted");

@@ -26,7 +26,7 @@ public sealed class HospitalSimulation
         public int Patients { get; init; } = 3000;
     }
 
-    /// <summary>One event, its id, and the planted case it belongs to (null for normal traffic).</summary>
+    /// <summary>One event, its id, and the planted case it belongs to (null for normal traffic). Events use the audit ledger's names (docs/PRIVACY.md).</summary>
     public sealed record Event(string Id, DateTime Time, string User, string Json, int? Case);
 
     /// <summary>An inappropriate access planted in the traffic.</summary>
@@ -327,8 +327,10 @@ public sealed class HospitalSimulation
     private void Search(Staff s, DateTime time, bool nameFragment, string care, int? @case = null)
     {
         var e = Base(s, time, "search", null, care, status: "active", roles: s.Role == "partner" ? "partner" : "clinician", organization: _o.Establishment, address: null);
-        e["vigie.search.parameters"] = nameFragment ? new[] { "family:contains", "birthdate" } : new[] { "identifier" };
-        e["vigie.search.name_fragment"] = nameFragment;
+        // The ledger names the parameters only, never their values; without a care context it names no relationship.
+        e["vigie.search.parameters"] = nameFragment ? "family:contains,birthdate" : "identifier";
+        if (care == "none")
+            e.Remove("vigie.privacy.care_relationship");
         Emit(s, time, e, @case);
     }
 
@@ -342,10 +344,16 @@ public sealed class HospitalSimulation
         e["vigie.access.emergency"] = emergency;
         e["vigie.privacy.same_family_name"] = sameFamily || p.Family == s.Family;
         e["vigie.privacy.same_address"] = sameAddress || p.Address == s.Address;
-        e["vigie.privacy.vip"] = p.Vip;
-        e["vigie.privacy.employee"] = p.Employee;
-        e["vigie.privacy.deceased"] = p.Deceased;
-        e["vigie.privacy.self"] = self || p.Id == s.PatientId;
+        e["vigie.privacy.patient_vip"] = p.Vip;
+        e["vigie.privacy.patient_employee"] = p.Employee;
+        e["vigie.privacy.patient_deceased"] = p.Deceased;
+        e["vigie.privacy.self_access"] = self || p.Id == s.PatientId;
+        if (breakGlass)
+        {
+            // The grant comes first, as the gateway records it, then the read made under it.
+            var grant = new Dictionary<string, object?>(e) { ["event.action"] = "break-glass", ["vigie.access.justification"] = "patient unable to consent" };
+            Emit(s, time.AddSeconds(-20), grant, @case);
+        }
         Emit(s, time, e, @case);
     }
 

@@ -17,17 +17,17 @@ public static class PrivacyRisk
         var noCare = care is "none" or "false";
         if (noCare && (a.IsRecordRead || a.Action == "search"))
             facts.Add(new("no care relationship with the patient", 0.35));
-        if (a.IsTrue("vigie.privacy.self"))
+        if (a.Flag("self"))
             facts.Add(new("the user opened their own record", 0.3));
-        if (a.IsTrue("vigie.privacy.same_family_name"))
+        if (a.Flag("same_family_name"))
             facts.Add(new("the user shares the patient's family name", 0.35));
-        if (a.IsTrue("vigie.privacy.same_address"))
+        if (a.Flag("same_address"))
             facts.Add(new("the user shares the patient's address", 0.4));
-        if (a.IsTrue("vigie.privacy.vip"))
+        if (a.Flag("vip"))
             facts.Add(new("the patient is a VIP", 0.4));
-        if (a.IsTrue("vigie.privacy.employee") && !a.IsTrue("vigie.privacy.self"))
+        if (a.Flag("employee") && !a.Flag("self"))
             facts.Add(new("the patient is a member of staff", 0.3));
-        if (a.IsTrue("vigie.privacy.deceased"))
+        if (a.Flag("deceased"))
             facts.Add(new("the patient is deceased", 0.25));
         if (a.BreakGlass)
         {

@@ -50,6 +50,20 @@ public sealed class RecordAccess
 
     public bool IsTrue(string name) => AlertFields.IsTrue(Field(name));
 
+    /// <summary>
+    /// A privacy fact of the gateway by its short name (<c>vip</c>, <c>employee</c>, <c>deceased</c>, <c>self</c>,
+    /// <c>same_family_name</c>, <c>same_address</c>), under the audit ledger's name (<c>vigie.privacy.patient_vip</c>,
+    /// <c>vigie.privacy.self_access</c>) or the short one (<c>vigie.privacy.vip</c>).
+    /// </summary>
+    public bool Flag(string name) => IsTrue("vigie.privacy." + name) || name switch
+    {
+        "vip" => IsTrue("vigie.privacy.patient_vip"),
+        "employee" => IsTrue("vigie.privacy.patient_employee"),
+        "deceased" => IsTrue("vigie.privacy.patient_deceased"),
+        "self" => IsTrue("vigie.privacy.self_access"),
+        _ => false,
+    };
+
     /// <summary>Whether the access reached a patient's data (a read of a record, not a search or a refusal).</summary>
     public bool IsRecordRead => Action is "read" or "vread" or "history" && Decision is null or "permit" && PatientId is not null;
 

@@ -78,6 +78,9 @@ public sealed class PrivacyRuleTests
     [InlineData("vigie.privacy.same_family_name", true, "A family member's patient record opened without a care relationship")]
     [InlineData("vigie.privacy.same_address", true, "A family member's patient record opened without a care relationship")]
     [InlineData("vigie.privacy.deceased", true, "A deceased patient's record opened without a care relationship")]
+    [InlineData("vigie.privacy.patient_vip", true, "A VIP patient's record opened without a care relationship")]
+    [InlineData("vigie.privacy.patient_employee", true, "A colleague's patient record opened without a care relationship")]
+    [InlineData("vigie.privacy.patient_deceased", true, "A deceased patient's record opened without a care relationship")]
     public void Each_fact_about_the_patient_without_a_care_relationship_raises_its_rule(string field, object value, string title)
     {
         var e = Normal();
@@ -92,12 +95,14 @@ public sealed class PrivacyRuleTests
         Titles(Monitor(), inCare).ShouldBeEmpty();
     }
 
-    [Fact]
-    public void Reading_ones_own_record_is_flagged_and_explained()
+    [Theory]
+    [InlineData("vigie.privacy.self", "vigie.privacy.employee")]
+    [InlineData("vigie.privacy.self_access", "vigie.privacy.patient_employee")]
+    public void Reading_ones_own_record_is_flagged_and_explained(string self, string employee)
     {
         var e = Normal();
-        e["vigie.privacy.self"] = true;
-        e["vigie.privacy.employee"] = true;
+        e[self] = true;
+        e[employee] = true;
         e["vigie.privacy.care_relationship"] = "none";
         var d = Monitor().Process(Access(e));
         d.Select(x => x.Title).ShouldBe(["Staff member opened their own patient record"]);
@@ -121,10 +126,23 @@ public sealed class PrivacyRuleTests
         plain["vigie.privacy.care_relationship"] = "none";
         Titles(monitor, plain).ShouldBe(["Break-the-glass access without an emergency context"]);
 
-        var third = Normal(T.AddHours(2));
-        third["vigie.access.break_glass"] = true;
-        third["vigie.access.purpose"] = "ETREAT";
-        Titles(monitor, third).ShouldBe(["Break-the-glass used repeatedly by the same user"]);
+        // The grants are counted: a third one within a day, emergency or not, is one too many.
+        var repeated = Monitor();
+        var fired = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var grant = Normal(T.AddHours(i));
+            ((Dictionary<string, object?>)grant["event"]!)["action"] = "break-glass";
+            grant["vigie.access.break_glass"] = true;
+            grant["vigie.access.purpose"] = "ETREAT";
+            fired.AddRange(Titles(repeated, grant));
+            var read = Normal(T.AddHours(i).AddMinutes(1));
+            read["vigie.access.break_glass"] = true;
+            read["vigie.access.purpose"] = "ETREAT";
+            read["vigie.privacy.care_relationship"] = "none";
+            fired.AddRange(Titles(repeated, read));
+        }
+        fired.ShouldBe(["Break-the-glass used repeatedly by the same user"]);
     }
 
     [Fact]
@@ -173,6 +191,32 @@ public sealed class PrivacyRuleTests
             fired.AddRange(Titles(monitor, e));
         }
         fired.ShouldBe(["Repeated patient searches by name fragments without a care context"]);
+    }
+
+    [Fact]
+    public void Name_fragment_searches_are_recognised_from_the_ledgers_parameter_names_and_need_no_care_context()
+    {
+        List<string> Run(string parameters, string? care)
+        {
+            var monitor = Monitor();
+            var fired = new List<string>();
+            for (var i = 0; i < 3; i++)
+            {
+                var e = Normal(T.AddMinutes(10 * i));
+                ((Dictionary<string, object?>)e["event"]!)["action"] = "search";
+                e.Remove("vigie.patient.id");
+                e["vigie.search.parameters"] = parameters;
+                if (care is null)
+                    e.Remove("vigie.privacy.care_relationship");
+                else
+                    e["vigie.privacy.care_relationship"] = care;
+                fired.AddRange(Titles(monitor, e));
+            }
+            return fired;
+        }
+        Run("family:contains,birthdate", null).ShouldBe(["Repeated patient searches by name fragments without a care context"]);
+        Run("family:contains,birthdate", "encounter").ShouldBeEmpty();
+        Run("identifier", null).ShouldBeEmpty();
     }
 
     [Fact]
