@@ -23,7 +23,7 @@ public static class AlertResolutions
 
     public static bool TryParse(string? text, out AlertResolution resolution)
     {
-        switch (text?.Trim().ToLowerInvariant().Replace('-', '_'))
+        switch (text?.Trim().ToLowerInvariant().Replace('-', '_').Replace(' ', '_'))
         {
             case "true_positive":
                 resolution = AlertResolution.TruePositive;

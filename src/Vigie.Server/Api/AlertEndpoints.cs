@@ -22,7 +22,11 @@ internal static class AlertEndpoints
 
     public sealed record ReopenRequest(string? Reason);
 
-    public sealed record AssignRequest(string? Assignee);
+    /// <summary>The user to assign to, as <c>assignee</c> (or <c>username</c>, <c>user</c>); null unassigns.</summary>
+    public sealed record AssignRequest(string? Assignee, string? Username = null, string? User = null)
+    {
+        public string? Who => Assignee ?? Username ?? User;
+    }
 
     public sealed record CommentRequest(string? Text);
 
@@ -118,7 +122,7 @@ internal static class AlertEndpoints
     private static async Task<IResult> AssignAsync(long id, AssignRequest request, CurrentUser current, AlertTriage triage, EstablishmentRegistry establishments,
         VigieDbContext db, EstablishmentIndex index, AttackCatalog catalog, CancellationToken ct)
     {
-        var (alert, _) = await triage.AssignAsync(id, request.Assignee, current.Actor, await VisibilityAsync(current, ct),
+        var (alert, _) = await triage.AssignAsync(id, request.Who, current.Actor, await VisibilityAsync(current, ct),
             async user => AlertVisibility.For(await establishments.ScopeOfAsync(user.EstablishmentId, ct), user.Roles.Select(r => r.Role.ToName()).ToList()), ct);
         return await DetailAsync(alert, db, index, catalog, ct);
     }

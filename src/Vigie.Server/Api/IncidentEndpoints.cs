@@ -25,7 +25,11 @@ internal static class IncidentEndpoints
 
     public sealed record ReasonRequest(string? Reason);
 
-    public sealed record AssignRequest(string? Assignee);
+    /// <summary>The user to assign to, as <c>assignee</c> (or <c>username</c>, <c>user</c>); null unassigns.</summary>
+    public sealed record AssignRequest(string? Assignee, string? Username = null, string? User = null)
+    {
+        public string? Who => Assignee ?? Username ?? User;
+    }
 
     public sealed record AlertsRequest(IReadOnlyList<long>? AlertIds);
 
@@ -165,7 +169,7 @@ internal static class IncidentEndpoints
         EstablishmentRegistry establishments, EstablishmentIndex index, VigieDbContext db, CancellationToken ct)
     {
         var visibility = await VisibilityAsync(current, ct);
-        await desk.AssignAsync(id, request.Assignee, current.Actor, visibility,
+        await desk.AssignAsync(id, request.Who, current.Actor, visibility,
             async u => IncidentVisibility.For(await establishments.ScopeOfAsync(u.EstablishmentId, ct), u.Roles.Select(r => r.Role.ToName()).ToList()), ct);
         return await DetailAsync(id, visibility, desk, qualifier, locker, index, db, ct);
     }
