@@ -17,6 +17,8 @@ public sealed class SigmaEngine
     private readonly IReadOnlyList<IReadOnlyList<SigmaLogsourceCatalog.Alternative>>[] _predicates;
     private readonly int[] _discriminators;
     private readonly bool[] _discriminatorNeedsValue;
+    // Per anchor: its discriminator index, and which discriminators decide an event that carries it.
+    private readonly (int Anchor, bool[] Deciding)[] _anchors = [];
     private readonly ConcurrentDictionary<string, RuleBucket> _buckets = new(StringComparer.OrdinalIgnoreCase);
     private readonly RuleBucket? _allRules;
     private readonly HashSet<SigmaRule> _correlationOnly = [];
@@ -36,6 +38,14 @@ public sealed class SigmaEngine
         _discriminatorNeedsValue = new bool[discriminators.Length];
         if (catalog is not null)
         {
+            var names = catalog.DiscriminatorFields;
+            _anchors = [.. catalog.Anchors.Where(a => names.Contains(a.Field)).Select(a =>
+            {
+                var deciding = new bool[names.Count];
+                for (var i = 0; i < names.Count; i++)
+                    deciding[i] = names[i] == a.Field || a.Deciding.Contains(names[i]);
+                return (IndexOf(names, a.Field), deciding);
+            })];
             foreach (var definition in catalog.All)
             {
                 foreach (var alternative in definition)
@@ -154,11 +164,8 @@ public sealed class SigmaEngine
                 }
             }
             var compiledRule = new CompiledRule(compiled.Count, rule, root, logsource);
-            if (options.UsePrefilter && Prefilter.Required(root) is { } required)
-            {
-                compiledRule.RequiredFields = [.. required.Select(r => r.Field)];
-                compiledRule.RequiredLiterals = [.. required.Select(r => r.Literal)];
-            }
+            if (options.UsePrefilter)
+                compiledRule.Requirements = Prefilter.Required(root);
             compiled.Add(compiledRule);
         }
         return new SigmaEngine([.. compiled], compiler.FieldNames, catalog, [.. predicates], discriminators, diagnostics, set);
@@ -173,13 +180,39 @@ public sealed class SigmaEngine
     /// <summary>A new evaluator (not thread-safe: one per thread).</summary>
     public SigmaEvaluator CreateEvaluator() => new(this);
 
+    private static int IndexOf(IReadOnlyList<string> list, string value)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] == value)
+                return i;
+        }
+        return -1;
+    }
+
     internal RuleBucket BucketFor(EvaluationContext context, string?[] values, System.Text.StringBuilder key)
     {
         if (_allRules is not null)
             return _allRules;
         key.Clear();
+        // An anchor field present (a Windows channel) limits the look-ups to the fields that decide such events.
+        bool[]? deciding = null;
+        for (var a = 0; a < _anchors.Length; a++)
+        {
+            if (context.TryGet(_discriminators[_anchors[a].Anchor], out _))
+            {
+                deciding = _anchors[a].Deciding;
+                key.Append((char)('a' + a));
+                break;
+            }
+        }
         for (var i = 0; i < _discriminators.Length; i++)
         {
+            if (deciding is not null && !deciding[i])
+            {
+                values[i] = null;
+                continue;
+            }
             string? text = null;
             if (context.TryGet(_discriminators[i], out var v))
             {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Vigie.Sigma.Evaluation;
 using Vigie.Sigma.Events;
@@ -16,6 +17,8 @@ public sealed class SigmaEvaluator
     private readonly StringBuilder _key = new();
     private readonly List<CompiledRule> _matched = [];
     private int[] _candidateStamps = [];
+    private int[] _candidateMasks = [];
+    private readonly List<int> _candidates = [];
     private int _stamp;
 
     internal SigmaEvaluator(SigmaEngine engine)
@@ -44,28 +47,51 @@ public sealed class SigmaEvaluator
         if (bucket.Gated.Length > 0)
         {
             if (_candidateStamps.Length < bucket.Gated.Length)
+            {
                 _candidateStamps = new int[Math.Max(bucket.Gated.Length, _candidateStamps.Length * 2)];
+                _candidateMasks = new int[_candidateStamps.Length];
+            }
             if (++_stamp == int.MaxValue)
             {
                 Array.Clear(_candidateStamps);
                 _stamp = 1;
             }
-            var sink = new CandidateSink(bucket.LiteralRules, _candidateStamps, _stamp);
-            var index = bucket.Literals!;
-            foreach (var field in bucket.ScanFields)
+            _candidates.Clear();
+            var sink = new CandidateSink(bucket.Targets, bucket.FullMasks, _candidateStamps, _candidateMasks, _stamp, _candidates);
+            foreach (var field in bucket.Fields)
             {
-                if (_context.TryGet(field, out var value))
-                    Scan(index, value, ref sink);
+                if (_context.TryGet(field.Field, out var value))
+                    field.Check(value, ref sink);
             }
-            if (bucket.ScanAll)
+            if (bucket.Keywords is { } keywords)
             {
-                foreach (var value in _context.AllValues())
-                    Scan(index, value, ref sink);
+                if (e is ITextValueSource raw && raw.TryGetRawJson(out var utf8))
+                {
+                    var chars = ArrayPool<char>.Shared.Rent(utf8.Length);
+                    var length = Encoding.UTF8.GetChars(utf8, chars);
+                    var scan = new RawKeywordSink(bucket.RawKeywordTargets, sink);
+                    bucket.RawKeywords!.Scan(chars.AsSpan(0, length), ref scan);
+                    sink = scan.Sink;
+                    ArrayPool<char>.Shared.Return(chars);
+                }
+                else if (e is ITextValueSource source)
+                {
+                    var visitor = new KeywordVisitor(keywords, sink);
+                    source.VisitText(ref visitor);
+                    sink = visitor.Sink;
+                }
+                else
+                {
+                    foreach (var value in _context.AllValues())
+                        keywords.Check(value, ref sink);
+                }
             }
+            // Candidates are collected as their last group is satisfied: walking every gated rule of a large
+            // bucket (1,400 for Sysmon process events) to find them cost 5 % of the evaluation.
             var gated = bucket.Gated;
-            for (var i = 0; i < gated.Length; i++)
+            foreach (var i in _candidates)
             {
-                if (_candidateStamps[i] == _stamp && gated[i].Root.Evaluate(_context))
+                if (gated[i].Root.Evaluate(_context))
                     _matched.Add(gated[i]);
             }
         }
@@ -76,24 +102,51 @@ public sealed class SigmaEvaluator
         return _matched.Count;
     }
 
-    private static void Scan(LiteralIndex index, in SigmaFieldValue value, ref CandidateSink sink)
+    private struct RawKeywordSink(int[][] targets, CandidateSink sink) : ILiteralSink
     {
-        if (value.Kind == SigmaValueKind.List)
-        {
-            foreach (var item in value.Items!)
-                Scan(index, item, ref sink);
-            return;
-        }
-        if (value.Text is { Length: > 0 } text && value.Kind != SigmaValueKind.Object)
-            index.Scan(text, ref sink);
+        public CandidateSink Sink = sink;
+
+        public readonly void Found(int literal) => Sink.Found(targets[literal]);
+
+        public readonly void Found(int[] ids) => Sink.Found(ids);
     }
 
-    private struct CandidateSink(int[][] literalRules, int[] stamps, int stamp) : ILiteralSink
+    private struct KeywordVisitor(FieldLiterals keywords, CandidateSink sink) : ITextVisitor
     {
-        public readonly void Found(int literal)
+        public CandidateSink Sink = sink;
+
+        public void Visit(ReadOnlySpan<char> text) => keywords.CheckText(text, ref Sink);
+    }
+
+    /// <summary>Marks, per gated rule, which of its requirement groups a found literal satisfies; lists the rules whose groups are all satisfied.</summary>
+    private readonly struct CandidateSink((int Rule, int Bit)[][] targets, int[] full, int[] stamps, int[] masks, int stamp, List<int> candidates) : ILiteralSink
+    {
+        public void Found(int literal)
         {
-            foreach (var rule in literalRules[literal])
-                stamps[rule] = stamp;
+        }
+
+        public void Found(int[] ids)
+        {
+            foreach (var id in ids)
+            {
+                foreach (var (rule, bit) in targets[id])
+                {
+                    int before;
+                    if (stamps[rule] != stamp)
+                    {
+                        stamps[rule] = stamp;
+                        before = 0;
+                    }
+                    else
+                    {
+                        before = masks[rule];
+                    }
+                    var after = before | bit;
+                    masks[rule] = after;
+                    if (after == full[rule] && before != after)
+                        candidates.Add(rule);
+                }
+            }
         }
     }
 }

@@ -85,6 +85,24 @@ public sealed class EngineTests
         e.TryGetField("Missing", out _).ShouldBeFalse();
     }
 
+    [Theory]
+    [InlineData(@"Windows\Temp\evil")]
+    [InlineData("say \"hi\"")]
+    [InlineData("caf\u00e9\ttab\there")]
+    [InlineData("4688")]
+    public void Keywords_find_json_values_with_escapes(string keyword)
+    {
+        var engine = SigmaEngine.Compile(SigmaRuleSet.FromYaml(Rule($"keywords:\n    - '{keyword.Replace("'", "''", StringComparison.Ordinal)}'\ncondition: keywords")),
+            new SigmaEngineOptions { Logsources = null });
+        var matches = new List<SigmaRule>();
+        var e = Json("""{"a":{"b":["x","C:\\Windows\\Temp\\evil.exe"]},"c":"they say \"hi\" then café\ttab\there","EventID":4688}""");
+        engine.CreateEvaluator().Evaluate(e, matches).ShouldBe(1);
+        // The same values written with \u escapes (searched value by value rather than in the raw text).
+        var escaped = Json("""{"a":["C:\\Windows\\Temp\\evil.exe"],"c":"they say \u0022hi\u0022 then caf\u00e9\u0009tab\there","EventID":4688}""");
+        engine.CreateEvaluator().Evaluate(escaped, matches).ShouldBe(1);
+        engine.CreateEvaluator().Evaluate(Json("""{"a":"nothing to see"}"""), matches).ShouldBe(0);
+    }
+
     [Fact]
     public void Event_data_shipped_as_a_json_string_is_read()
     {
@@ -101,6 +119,18 @@ public sealed class EngineTests
         JsonEventReader.ReadAll("{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n"u8).Count.ShouldBe(3);
         JsonEventReader.ReadAll("{\n  \"a\": 1\n}\n{\n  \"a\": 2\n}\n"u8).Count.ShouldBe(2);
         Should.Throw<JsonException>(() => JsonEventReader.ReadAll("{\"a\":1}\n{\"a\":"u8)).Message.ShouldContain("line 2");
+    }
+
+    [Fact]
+    public void Json_documents_are_read_one_at_a_time_and_errors_name_their_line()
+    {
+        var text = "{\"a\":1}\n[{\"a\":2},{\"a\":3}]\n{\n  \"a\": 4\n}\n"u8.ToArray();
+        var documents = JsonEventReader.ReadDocuments(text).ToList();
+        documents.Select(d => d.RootElement.ValueKind).ShouldBe([JsonValueKind.Object, JsonValueKind.Array, JsonValueKind.Object]);
+        documents[2].RootElement.GetProperty("a").GetInt32().ShouldBe(4);
+        documents.ForEach(d => d.Dispose());
+        var broken = "{\"a\":1}\n{\"a\":2}\n{\"a\" 3}\n"u8.ToArray();
+        Should.Throw<JsonException>(() => JsonEventReader.ReadDocuments(broken).ToList()).Message.ShouldContain("line 3");
     }
 
     [SkippableFact]

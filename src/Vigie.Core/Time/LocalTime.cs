@@ -38,4 +38,13 @@ public static class LocalTime
     /// <summary>ISO 8601 with the zone's offset at that instant, e.g. <c>2026-03-01T10:00:00+00:00</c> during Ramadan.</summary>
     public static string Format(DateTime utc, string zoneId) =>
         ToZone(utc, zoneId).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+
+    /// <summary>For people: <c>22/11/2026 08:24</c> (French) or <c>22 Nov 2026 08:24</c> (English), in the zone.</summary>
+    public static string Display(DateTime utc, string zoneId, string language)
+    {
+        var local = ToZone(utc, zoneId);
+        return language == "en"
+            ? local.ToString("d MMM yyyy HH:mm", CultureInfo.InvariantCulture)
+            : local.ToString("dd/MM/yyyy HH:mm", CultureInfo.InvariantCulture);
+    }
 }

@@ -53,8 +53,7 @@ internal sealed class BinXmlRenderer
 
     private byte[] _data = [];
     private int _chunkLength;
-    private RecordArena _arena = null!;
-    private int _recordTokenStart;
+    private ArenaBuilder _arena = null!;
 
     private struct Substitution
     {
@@ -68,7 +67,7 @@ internal sealed class BinXmlRenderer
 
     public static BinXmlRenderer ForCurrentThread() => t_cached ??= new BinXmlRenderer();
 
-    public void BeginChunk(byte[] data, int chunkLength, RecordArena arena)
+    public void BeginChunk(byte[] data, int chunkLength, ArenaBuilder arena)
     {
         _data = data;
         _chunkLength = chunkLength;
@@ -77,10 +76,10 @@ internal sealed class BinXmlRenderer
         _templates.Clear();
     }
 
-    /// <summary>Renders one record's Binary XML (chunk offsets <paramref name="start"/>..<paramref name="end"/>) into the arena.</summary>
+    /// <summary>Renders one record's Binary XML (chunk offsets <paramref name="start"/>..<paramref name="end"/>) into the scratch tokens.</summary>
     public void RenderRecord(int start, int end)
     {
-        _recordTokenStart = _arena.TokenCount;
+        _arena.ScratchCount = 0;
         _openElements.Clear();
         _substitutions.Clear();
         try
@@ -91,7 +90,7 @@ internal sealed class BinXmlRenderer
         }
         catch
         {
-            _arena.TokenCount = _recordTokenStart;
+            _arena.ScratchCount = 0;
             throw;
         }
     }
@@ -102,7 +101,6 @@ internal sealed class BinXmlRenderer
     {
         if (nesting > MaxNesting)
             throw new BinXmlException(pos, $"Binary XML nested more than {MaxNesting} levels deep");
-        var first = true;
         while (pos < end)
         {
             var token = _data[pos];
@@ -119,8 +117,9 @@ internal sealed class BinXmlRenderer
                     break;
                 case 0x01 or 0x41:
                     _scratchNodes.Clear();
-                    // Inside a Binary XML substitution an element start may lack its dependency identifier.
-                    pos = ParseElement(pos, end, _scratchNodes, 0, allowMissingDependency: nesting > 0 && first);
+                    // Inside a Binary XML substitution an element start may lack its dependency identifier (libevtx's
+                    // notes): the layout whose name offset makes sense is taken.
+                    pos = ParseElement(pos, end, _scratchNodes, 0, allowMissingDependency: nesting > 0);
                     var nodes = CollectionsMarshal.AsSpan(_scratchNodes).ToArray();
                     Execute(nodes, substitutionBase, substitutionCount, nesting);
                     break;
@@ -137,7 +136,6 @@ internal sealed class BinXmlRenderer
                 default:
                     throw new BinXmlException(pos, $"unexpected Binary XML token 0x{token:x2}");
             }
-            first = false;
         }
         return pos;
     }
@@ -398,7 +396,7 @@ internal sealed class BinXmlRenderer
                     var end = Emit(new RenderToken { Kind = TokenKind.End });
                     if (_openElements.Count == 0)
                         throw new BinXmlException(node.Offset, "element end without a start");
-                    _arena.Tokens[_openElements.Pop()].Match = end;
+                    _arena.Scratch[_openElements.Pop()].Match = end;
                     break;
                 case NodeKind.Attribute:
                     EmitAttribute(nodes, i, substitutionBase, substitutionCount);
@@ -422,9 +420,9 @@ internal sealed class BinXmlRenderer
 
     private int Emit(in RenderToken token)
     {
-        if (_arena.TokenCount - _recordTokenStart >= MaxTokensPerRecord)
+        if (_arena.ScratchCount >= MaxTokensPerRecord)
             throw new BinXmlException(0, $"record expands to more than {MaxTokensPerRecord} XML tokens (substitution loop?)");
-        return _arena.AddToken(token);
+        return _arena.AddScratch(token);
     }
 
     private static string ResolveEntity(string name) => name switch

@@ -40,6 +40,16 @@ public sealed class EvtxChunk
     /// <summary>The file's name as given to the reader.</summary>
     public string FileName { get; }
 
+    /// <summary>The file name encoded for JSON once per chunk rather than once per record.</summary>
+    internal System.Text.Json.JsonEncodedText EncodedFileName => _encodedFileName ??= EncodeFileName(FileName);
+
+    private System.Text.Json.JsonEncodedText? _encodedFileName;
+
+    private static System.Text.Json.JsonEncodedText EncodeFileName(string name)
+    {
+        return System.Text.Json.JsonEncodedText.Encode(EvtxJson.ReplaceUnpairedSurrogates(name), System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+    }
+
     /// <summary>The chunk's index in the file (0 for the chunk right after the file header).</summary>
     public int Index { get; }
 
@@ -134,9 +144,12 @@ public sealed class EvtxChunk
         recordsEnd = Math.Min(recordsEnd, _length);
 
         var arena = new RecordArena();
+        var builder = ArenaBuilder.ForCurrentThread();
+        builder.Reset();
         var renderer = BinXmlRenderer.ForCurrentThread();
         var fields = FieldBuilder.ForCurrentThread();
-        renderer.BeginChunk(_data, _length, arena);
+        renderer.BeginChunk(_data, _length, builder);
+        fields.BeginChunk(builder);
         var records = new List<EvtxRecord>(256);
         var offset = HeaderSize;
         while (offset + 24 <= recordsEnd)
@@ -168,21 +181,24 @@ public sealed class EvtxChunk
 
             var recordId = BinaryPrimitives.ReadUInt64LittleEndian(data[(offset + 8)..]);
             var written = BinaryPrimitives.ReadInt64LittleEndian(data[(offset + 16)..]);
-            var tokenStart = arena.TokenCount;
             try
             {
                 renderer.RenderRecord(offset + 24, offset + (int)size - 4);
-                var tokenEnd = arena.TokenCount;
-                var fieldStart = fields.Build(arena, tokenStart, tokenEnd, out var fieldCount);
-                records.Add(new EvtxRecord(this, arena, recordId, written, FileOffset + offset, tokenStart, tokenEnd, fieldStart, fieldCount));
+                fields.Build(out var fieldStart, out var fieldCount, out var partStart, out var partCount);
+                records.Add(new EvtxRecord(this, arena, recordId, written, FileOffset + offset, fieldStart, fieldCount, partStart, partCount));
             }
             catch (BinXmlException e)
             {
-                arena.TokenCount = tokenStart;
                 Report(e.Offset > 0 ? e.Offset : offset, recordId, $"record at offset 0x{offset:x} skipped: {e.Message}");
+            }
+            catch (Exception e) when (e is IndexOutOfRangeException or ArgumentException or InvalidOperationException)
+            {
+                // Every read is bounds-checked before it happens; should one be missed, the record is still only skipped.
+                Report(offset, recordId, $"record at offset 0x{offset:x} skipped: its Binary XML could not be decoded ({e.Message})");
             }
             offset += (int)size;
         }
+        builder.FinishInto(arena);
         return records;
     }
 

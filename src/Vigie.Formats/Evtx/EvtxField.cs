@@ -46,18 +46,9 @@ public readonly struct EvtxField
     /// <summary>All values, in document order.</summary>
     public ReadOnlySpan<EvtxValue> Values => _arena.Values.AsSpan(Entry.ValueStart, Entry.ValueCount);
 
-    /// <summary>The value rendered as text; several values are joined with a line feed.</summary>
-    public override string ToString()
-    {
-        if (Count == 1)
-            return Value.ToString();
-        var text = new System.Text.StringBuilder();
-        foreach (var value in Values)
-        {
-            if (text.Length > 0)
-                text.Append('\n');
-            text.Append(value.ToString());
-        }
-        return text.ToString();
-    }
+    /// <summary>
+    /// The value rendered as text (see <see cref="EvtxValue.ToString"/>); several values are joined with a line feed.
+    /// Rendered once per field and kept: asking again returns the same string without allocating.
+    /// </summary>
+    public override string ToString() => _arena.FieldText(_index);
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 
+
 namespace Vigie.Formats.Evtx;
 
 /// <summary>
@@ -28,6 +29,7 @@ public sealed class EvtxReader : IDisposable
     private readonly ConcurrentQueue<EvtxDiagnostic> _diagnostics = new();
     private readonly long _chunksStart;
     private bool _enumerated;
+    private readonly bool _headerCutShort;
 
     private EvtxReader(Stream stream, string fileName, EvtxReaderOptions options, bool leaveOpen, byte[] header, int headerLength)
     {
@@ -55,7 +57,8 @@ public sealed class EvtxReader : IDisposable
         var blockSize = BinaryPrimitives.ReadUInt16LittleEndian(span[40..]);
         if (blockSize != HeaderBlockSize)
             Report(40, $"header block size {blockSize} instead of {HeaderBlockSize}; chunks are read from offset {HeaderBlockSize}");
-        if (headerLength < HeaderBlockSize)
+        _headerCutShort = headerLength < HeaderBlockSize;
+        if (_headerCutShort)
             Report(headerLength, $"file ends at {headerLength} bytes, inside its {HeaderBlockSize}-byte header: it holds no chunk");
     }
 
@@ -150,12 +153,33 @@ public sealed class EvtxReader : IDisposable
             var buffer = new byte[EvtxChunk.Size];
             var length = _stream.ReadAtLeast(buffer, EvtxChunk.Size, throwOnEndOfStream: false);
             if (length == 0)
+            {
+                if (index < DeclaredChunkCount && !_headerCutShort)
+                    Report(HeaderBlockSize + ((long)index * EvtxChunk.Size),
+                        $"the file ends after {index} chunks but its header declares {DeclaredChunkCount}: it may have been cut short");
                 yield break;
+            }
             yield return new EvtxChunk(FileName, index, HeaderBlockSize + ((long)index * EvtxChunk.Size), buffer, length, _options,
                 index < DeclaredChunkCount, _diagnostics.Enqueue);
             if (length < EvtxChunk.Size)
                 yield break;
         }
+    }
+
+    /// <summary>
+    /// Parses the chunks on several threads and calls <paramref name="body"/> once per chunk, as soon as it is read:
+    /// chunks are handed out one at a time, so no more than <paramref name="maxDegreeOfParallelism"/> chunks are held.
+    /// The order in which chunks are processed is not the file order (use <see cref="EvtxChunk.Index"/> when it matters).
+    /// </summary>
+    public void ForEachChunk(Action<EvtxChunk> body, int maxDegreeOfParallelism = -1, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
+        Parallel.ForEach(Partitioner.Create(ReadChunks(), EnumerablePartitionerOptions.NoBuffering), options, chunk =>
+        {
+            chunk.ReadRecords();
+            body(chunk);
+        });
     }
 
     /// <summary>All records of all chunks, in file order, parsed on the calling thread.</summary>

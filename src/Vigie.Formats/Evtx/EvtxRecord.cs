@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace Vigie.Formats.Evtx;
@@ -29,20 +30,20 @@ public sealed class EvtxRecord
 {
     private readonly RecordArena _arena;
     private readonly int _fieldStart;
-    private readonly int _tokenStart;
-    private readonly int _tokenEnd;
+    private readonly int _partStart;
+    private readonly int _partCount;
     private int[]? _lookup;
 
     internal EvtxRecord(EvtxChunk chunk, RecordArena arena, ulong recordId, long fileTime, long fileOffset,
-        int tokenStart, int tokenEnd, int fieldStart, int fieldCount)
+        int fieldStart, int fieldCount, int partStart, int partCount)
     {
         Chunk = chunk;
         _arena = arena;
         RecordId = recordId;
         WrittenFileTime = fileTime;
         FileOffset = fileOffset;
-        _tokenStart = tokenStart;
-        _tokenEnd = tokenEnd;
+        _partStart = partStart;
+        _partCount = partCount;
         _fieldStart = fieldStart;
         FieldCount = fieldCount;
     }
@@ -94,7 +95,7 @@ public sealed class EvtxRecord
         ArgumentNullException.ThrowIfNull(name);
         var lookup = _lookup ?? BuildLookup();
         var mask = lookup.Length - 1;
-        for (var slot = name.GetHashCode() & mask; ; slot = (slot + 1) & mask)
+        for (var slot = NameHash(name) & mask; ; slot = (slot + 1) & mask)
         {
             var entry = lookup[slot];
             if (entry == 0)
@@ -154,6 +155,11 @@ public sealed class EvtxRecord
         return false;
     }
 
+    // Field names differ in length and ends far more than they collide: three characters and the length hash them
+    // in a few instructions, where string.GetHashCode hashes every character of every name of every record.
+    private static int NameHash(string name) =>
+        name.Length == 0 ? 0 : (name.Length * 31) ^ (name[0] * 7) ^ (name[^1] * 131) ^ (name[name.Length / 2] * 1031);
+
     private static bool IsSecondarySystemName(string name) => name is "ProcessID" or "ThreadID" or "UserID";
 
     private int[] BuildLookup()
@@ -178,7 +184,7 @@ public sealed class EvtxRecord
                 };
                 if (!inPass)
                     continue;
-                var slot = entry.Name.GetHashCode() & mask;
+                var slot = NameHash(entry.Name) & mask;
                 while (table[slot] != 0 && !string.Equals(_arena.Fields[_fieldStart + table[slot] - 1].Name, entry.Name, StringComparison.Ordinal))
                     slot = (slot + 1) & mask;
                 if (table[slot] == 0)
@@ -197,7 +203,7 @@ public sealed class EvtxRecord
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
         writer.WritePropertyName("file"u8);
-        EvtxValue.WriteJsonString(writer, FileName);
+        writer.WriteStringValue(Chunk.EncodedFileName);
         writer.WriteNumber("record_id"u8, RecordId);
         writer.WritePropertyName("timestamp"u8);
         if (EvtxValue.TryFileTime(WrittenFileTime, out var time))
@@ -222,21 +228,21 @@ public sealed class EvtxRecord
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
-        var tokens = _arena.Tokens;
-        for (var root = _tokenStart; root < _tokenEnd; root = tokens[root].Kind == TokenKind.Start ? tokens[root].Match + 1 : root + 1)
+        for (var i = 0; i < _partCount; i++)
         {
-            if (tokens[root].Kind != TokenKind.Start)
-                continue;
-            foreach (var part in new FieldBuilder.ChildEnumerable(tokens, root))
+            ref readonly var part = ref _arena.Parts[_partStart + i];
+            writer.WritePropertyName(EvtxJson.Name(part.Name));
+            switch (part.Kind)
             {
-                var name = tokens[part].Name!;
-                writer.WritePropertyName(name);
-                if (name is "System")
+                case PartKind.System:
                     WriteSection(writer, EvtxSection.System);
-                else if (name is "EventData")
+                    break;
+                case PartKind.EventData:
                     WriteSection(writer, EvtxSection.EventData);
-                else
-                    WriteNested(writer, tokens, part);
+                    break;
+                case PartKind.Nested:
+                    WriteNested(writer, _arena.Tokens, part.TokenStart);
+                    break;
             }
         }
         writer.WriteEndObject();
@@ -250,7 +256,7 @@ public sealed class EvtxRecord
             var field = new EvtxField(_arena, _fieldStart + i);
             if (field.Section != section)
                 continue;
-            writer.WritePropertyName(field.Name);
+            writer.WritePropertyName(EvtxJson.Name(field.Name));
             WriteFieldValue(writer, field);
         }
         writer.WriteEndObject();
@@ -269,7 +275,7 @@ public sealed class EvtxRecord
         writer.WriteEndArray();
     }
 
-    private static void WriteNested(Utf8JsonWriter writer, RenderToken[] tokens, int element)
+    internal static void WriteNested(Utf8JsonWriter writer, RenderToken[] tokens, int element)
     {
         var end = tokens[element].Match;
         var hasAttributes = tokens[element + 1].Kind == TokenKind.Attribute;
@@ -301,7 +307,7 @@ public sealed class EvtxRecord
             writer.WriteStartObject();
             for (var i = element + 1; tokens[i].Kind == TokenKind.Attribute; i++)
             {
-                writer.WritePropertyName(tokens[i].Name!);
+                writer.WritePropertyName(EvtxJson.Name(tokens[i].Name!));
                 tokens[i].Value.WriteJsonValue(writer);
             }
             writer.WriteEndObject();
@@ -317,7 +323,7 @@ public sealed class EvtxRecord
             var repeated = false;
             for (var n = c + 1; n < children.Count && !repeated; n++)
                 repeated = tokens[children[n]].Name == name;
-            writer.WritePropertyName(name);
+            writer.WritePropertyName(EvtxJson.Name(name));
             if (!repeated)
             {
                 WriteNested(writer, tokens, children[c]);
@@ -352,6 +358,16 @@ public sealed class EvtxRecord
             parts[0].WriteJsonValue(writer);
         else
             FieldBuilder.Concatenate(parts).WriteJsonValue(writer);
+    }
+
+    /// <summary>
+    /// Writes the record as <see cref="WriteJson"/> does, byte for byte, followed by a line feed, straight into
+    /// <paramref name="output"/>: the fast way to produce JSON lines (about twice as fast as going through a Utf8JsonWriter).
+    /// </summary>
+    public void WriteJsonLine(IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        JsonLineWriter.ForCurrentThread().WriteLine(this, output, _arena, _partStart, _partCount, _fieldStart, FieldCount);
     }
 
     /// <summary>The record as one line of JSON (see <see cref="WriteJson"/>).</summary>

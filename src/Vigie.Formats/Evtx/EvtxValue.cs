@@ -17,35 +17,40 @@ public readonly struct EvtxValue : ISpanFormattable
 {
     private const long FileTimeEpochTicks = 504_911_232_000_000_000; // new DateTime(1601, 1, 1).Ticks
 
-    // Either the chunk's bytes (offset and length in bytes) or a string built from several parts (offset 0, length in chars).
+    // Either the chunk's bytes (offset and length in bytes) or a string built from several parts.
+    // The type shares a word with the length (values are at most 64 KiB): 16 bytes per value instead of 24, and a
+    // chunk keeps thousands of them.
     private readonly object? _source;
     private readonly int _offset;
-    private readonly int _length;
+    private readonly int _lengthAndType;
 
     internal EvtxValue(EvtxValueType type, byte[] chunk, int offset, int length)
     {
-        Type = type;
         _source = chunk;
         _offset = offset;
-        _length = length;
+        _lengthAndType = (length & 0xFFFFFF) | ((int)type << 24);
     }
 
     internal EvtxValue(string text)
     {
-        Type = EvtxValueType.String;
         _source = text;
         _offset = 0;
-        _length = text.Length;
+        _lengthAndType = (int)EvtxValueType.String << 24;
     }
 
+    private int StoredLength => _source is string text ? text.Length : _lengthAndType & 0xFFFFFF;
+
     /// <summary>The value's type as stored in the record.</summary>
-    public EvtxValueType Type { get; }
+    public EvtxValueType Type => (EvtxValueType)((uint)_lengthAndType >> 24);
+
+    /// <summary>Where the value's bytes are in its chunk (-1 for text assembled from several parts); with the type, identifies a value of a template.</summary>
+    internal int ChunkOffset => _source is byte[] ? _offset : -1;
 
     /// <summary>True for an empty substitution or an element with no content.</summary>
     public bool IsNull => Type == EvtxValueType.Null;
 
     /// <summary>The value's bytes as stored in the record (empty for text assembled from several parts).</summary>
-    public ReadOnlySpan<byte> RawBytes => _source is byte[] bytes ? bytes.AsSpan(_offset, _length) : default;
+    public ReadOnlySpan<byte> RawBytes => _source is byte[] bytes ? bytes.AsSpan(_offset, StoredLength) : default;
 
     /// <summary>
     /// The characters of a string value, without copying and without trailing NUL characters.
@@ -53,6 +58,7 @@ public readonly struct EvtxValue : ISpanFormattable
     /// </summary>
     public bool TryGetChars(out ReadOnlySpan<char> chars)
     {
+        var length = StoredLength;
         if (Type != EvtxValueType.String)
         {
             chars = default;
@@ -62,14 +68,19 @@ public readonly struct EvtxValue : ISpanFormattable
             chars = text.AsSpan();
         else
             // EVTX strings are UTF-16 little-endian, the layout of .NET chars on the little-endian machines .NET runs on.
-            chars = MemoryMarshal.Cast<byte, char>(((byte[])_source!).AsSpan(_offset, _length & ~1));
+            chars = MemoryMarshal.Cast<byte, char>(((byte[])_source!).AsSpan(_offset, length & ~1));
         chars = chars.TrimEnd('\0');
         return true;
     }
 
-    /// <summary>The value as a signed integer, for integer, boolean, hexadecimal and size types that fit.</summary>
+    /// <summary>The value as a signed integer, for integer, boolean, hexadecimal and size types that fit, and decimal strings.</summary>
     public bool TryGetInt64(out long value)
     {
+        if (Type == EvtxValueType.String)
+        {
+            TryGetChars(out var chars);
+            return long.TryParse(chars, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+        }
         if (TryGetUInt64Bits(out var bits, out var signed))
         {
             if (signed || bits <= long.MaxValue)
@@ -82,9 +93,14 @@ public readonly struct EvtxValue : ISpanFormattable
         return false;
     }
 
-    /// <summary>The value as an unsigned integer, for non-negative integer, boolean, hexadecimal and size types.</summary>
+    /// <summary>The value as an unsigned integer, for non-negative integer, boolean, hexadecimal and size types, and decimal strings.</summary>
     public bool TryGetUInt64(out ulong value)
     {
+        if (Type == EvtxValueType.String)
+        {
+            TryGetChars(out var chars);
+            return ulong.TryParse(chars, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+        }
         if (TryGetUInt64Bits(out var bits, out var signed) && (!signed || unchecked((long)bits) >= 0))
         {
             value = bits;
@@ -198,7 +214,7 @@ public readonly struct EvtxValue : ISpanFormattable
     }
 
     // The longest rendering: binary values as two hex digits per byte.
-    private int MaxFormattedLength => Math.Max(128, (_length * 2) + 8);
+    private int MaxFormattedLength => Math.Max(128, (StoredLength * 2) + 8);
 
     string IFormattable.ToString(string? format, IFormatProvider? formatProvider) => ToString();
 
@@ -340,7 +356,7 @@ public readonly struct EvtxValue : ISpanFormattable
                 writer.WriteBooleanValue(flag != 0);
                 return;
         }
-        if (_length <= 200)
+        if (StoredLength <= 200)
         {
             Span<char> small = stackalloc char[512];
             if (TryFormat(small, out var written))
@@ -374,13 +390,7 @@ public readonly struct EvtxValue : ISpanFormattable
         {
             var copy = rented.AsSpan(0, text.Length);
             text.CopyTo(copy);
-            for (var i = 0; i < copy.Length; i++)
-            {
-                if (char.IsHighSurrogate(copy[i]) && i + 1 < copy.Length && char.IsLowSurrogate(copy[i + 1]))
-                    i++;
-                else if (char.IsSurrogate(copy[i]))
-                    copy[i] = '\uFFFD';
-            }
+            EvtxJson.ReplaceUnpairedSurrogates(copy);
             writer.WriteStringValue(copy);
         }
         finally

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.CommandLine;
-using System.Text.Json;
 using Vigie.Formats.Evtx;
 
 namespace Vigie.Server.Cli;
@@ -145,25 +144,18 @@ internal static class EvtxCommands
         return records == 0 && (unreadable > 0 || problems > 0 || files.Count == 0) ? ExitCodes.Failed : ExitCodes.Ok;
     }
 
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
-
     private static RenderedChunk Render(EvtxChunk chunk)
     {
         var records = chunk.ReadRecords();
         var buffer = new PooledBuffer(Math.Max(4096, records.Count * 1536));
         string? failure = null;
-        var writer = t_writer ??= new Utf8JsonWriter(Stream.Null, EvtxJson.WriterOptions);
         var written = 0;
         foreach (var record in records)
         {
             var mark = buffer.Length;
-            writer.Reset(buffer);
             try
             {
-                record.WriteJson(writer);
-                writer.Flush();
-                buffer.Write("\n"u8);
+                record.WriteJsonLine(buffer);
                 written++;
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException)
@@ -172,7 +164,6 @@ internal static class EvtxCommands
                 failure = $"{chunk.FileName}: chunk {chunk.Index}, record {record.RecordId}: cannot be written as JSON ({e.Message}); skipped";
             }
         }
-        writer.Reset(Stream.Null);
         return new RenderedChunk(buffer.Detach(), buffer.Length, written, chunk.Diagnostics, failure);
     }
 

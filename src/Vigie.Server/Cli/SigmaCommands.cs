@@ -74,7 +74,7 @@ internal static class SigmaCommands
     private static Command CreateScan()
     {
         var rules = new Option<string[]>("--rules") { Description = "Rule files or folders.", Required = true, AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
-        var input = new Option<string[]>("--input") { Description = "Event files: JSON (object, array, lines, concatenated objects).", Required = true, AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
+        var input = new Option<string[]>("--input") { Description = "Event files or folders (searched recursively): .evtx, and JSON (object, array, lines, concatenated objects).", Required = true, AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--output") { Description = "table (default), jsonl (one line per match) or csv (a timeline sorted by event time)." };
         output.AcceptOnlyFromAmong("table", "jsonl", "csv");
         var minLevel = new Option<string?>("--min-level") { Description = "Only rules of this level or above: informational, low, medium, high, critical." };
@@ -108,46 +108,113 @@ internal static class SigmaCommands
         var level = minLevel is null ? SigmaLevel.None : Enum.Parse<SigmaLevel>(minLevel, ignoreCase: true);
         var wanted = statuses.Select(s => Enum.TryParse<SigmaStatus>(s, true, out var st) ? st
             : throw new CliException($"unknown status '{s}' (stable, test, experimental, deprecated, unsupported)", ExitCodes.Usage)).ToHashSet();
+        bool Selected(SigmaLevel ruleLevel, SigmaStatus ruleStatus) => ruleLevel >= level && (wanted.Count == 0 || wanted.Contains(ruleStatus));
+        // Rules that feed a selected correlation run even when not selected themselves (a low-level "failed
+        // logon" behind a high-level brute-force correlation); only selected rules are reported.
+        var feeding = set.Correlations.Where(c => Selected(c.Level, c.Status)).SelectMany(c => c.Rules).ToHashSet(StringComparer.Ordinal);
         var engine = SigmaEngine.Compile(set, new SigmaEngineOptions
         {
             FieldMapping = SigmaFieldMappings.Find(mappingName)!,
             Logsources = anyLogsource ? null : SigmaLogsourceCatalog.CreateDefault(),
-            RuleSelector = r => r.Level >= level && (wanted.Count == 0 || wanted.Contains(r.Status)),
+            RuleSelector = r => Selected(r.Level, r.Status) || (r.Id is not null && feeding.Contains(r.Id)) || (r.Name is not null && feeding.Contains(r.Name)),
         });
         if (engine.Rules.Count == 0)
             throw new CliException("no rule to run: none loaded, or none selected by --min-level/--status");
 
-        var evaluator = engine.CreateEvaluator();
+        // Events are evaluated in batches on every core (one evaluator per thread), then reported in input order.
+        using var evaluators = new ThreadLocal<SigmaEvaluator>(engine.CreateEvaluator);
         var hits = new List<Hit>();
-        var matches = new List<SigmaRule>();
+        var correlationInputs = new List<Hit>();
+        var byLevel = new Dictionary<SigmaLevel, int>();
+        var reportedCount = 0;
+        using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { AutoFlush = false };
         var clock = Stopwatch.StartNew();
         var lastProgress = TimeSpan.Zero;
         long events = 0;
-        foreach (var path in inputs)
+        const int BatchSize = 4096;
+        var batch = new List<SigmaInputEvent>(BatchSize);
+        var owned = new List<IDisposable>();
+        var results = new List<SigmaRule>?[BatchSize];
+        var files = ExpandInputs(inputs);
+        SigmaEventInputs.Warn = message => Console.Error.WriteLine($"vigie: {message}");
+        foreach (var path in files)
         {
-            if (!File.Exists(path))
-                throw new CliException($"{path}: no such file");
             var index = 0;
-            foreach (var e in SigmaEventInputs.Read(path))
+            foreach (var e in SigmaEventInputs.Read(path, owned))
+            {
+                batch.Add(e);
+                if (batch.Count == BatchSize)
+                    Flush();
+            }
+            Flush();
+
+            void Flush()
             {
                 cancellation.ThrowIfCancellationRequested();
-                matches.Clear();
-                if (evaluator.Evaluate(e, matches) > 0)
+                Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = cancellation }, i =>
                 {
-                    DateTimeOffset? time = SigmaEventTime.TryGetTime(e, out var t) ? t : null;
-                    var recordId = SigmaEventTime.GetRecordId(e);
-                    foreach (var rule in matches)
-                        hits.Add(new Hit(rule, null, path, index, time, recordId, e));
+                    var matches = new List<SigmaRule>();
+                    results[i] = evaluators.Value!.Evaluate(batch[i].Event, matches) > 0 ? matches : null;
+                });
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    if (results[i] is { } matched)
+                    {
+                        var live = batch[i].Event;
+                        DateTimeOffset? time = SigmaEventTime.TryGetTime(live, out var t) ? t : null;
+                        var recordId = SigmaEventTime.GetRecordId(live);
+                        // Only events that correlations or the CSV timeline read again outlive the batch;
+                        // JSON lines are written at once, so memory stays flat whatever the number of matches.
+                        ISigmaEvent? kept = null;
+                        foreach (var rule in matched)
+                        {
+                            var reportedRule = !engine.IsCorrelationOnly(rule) && Selected(rule.Level, rule.Status);
+                            var feedsCorrelation = (rule.Id is not null && feeding.Contains(rule.Id)) || (rule.Name is not null && feeding.Contains(rule.Name));
+                            if (reportedRule)
+                            {
+                                byLevel[rule.Level] = byLevel.GetValueOrDefault(rule.Level) + 1;
+                                reportedCount++;
+                            }
+                            if (reportedRule && output == "jsonl")
+                            {
+                                WriteJsonLines(stdout, [new Hit(rule, null, path, index + i, time, recordId, null)]);
+                            }
+                            else if (reportedRule)
+                            {
+                                kept ??= output == "csv" ? batch[i].Persist() : null;
+                                hits.Add(new Hit(rule, null, path, index + i, time, recordId, kept));
+                            }
+                            if (feedsCorrelation)
+                            {
+                                kept ??= batch[i].Persist();
+                                correlationInputs.Add(new Hit(rule, null, path, index + i, time, recordId, kept));
+                            }
+                        }
+                    }
+                    results[i] = null;
                 }
-                index++;
-                events++;
+                index += batch.Count;
+                events += batch.Count;
+                batch.Clear();
+                // The document being read may still back the next batch's first events: keep the last one.
+                var keep = owned.Count > 0 ? owned[^1] : null;
+                foreach (var buffer in owned)
+                {
+                    if (!ReferenceEquals(buffer, keep))
+                        buffer.Dispose();
+                }
+                owned.Clear();
+                if (keep is not null)
+                    owned.Add(keep);
                 if (clock.Elapsed - lastProgress > TimeSpan.FromSeconds(2))
                 {
                     lastProgress = clock.Elapsed;
-                    Console.Error.WriteLine($"vigie: {events:N0} events scanned ({events / clock.Elapsed.TotalSeconds:N0}/s), {hits.Count:N0} matches");
+                    Console.Error.WriteLine($"vigie: {events:N0} events scanned ({events / clock.Elapsed.TotalSeconds:N0}/s), {reportedCount:N0} matches");
                 }
             }
         }
+        foreach (var buffer in owned)
+            buffer.Dispose();
 
         var correlator = new SigmaCorrelator(set);
         var correlated = new List<Hit>();
@@ -155,18 +222,23 @@ internal static class SigmaCommands
         {
             // Correlations need event-time order across every input.
             var fired = new List<SigmaCorrelationMatch>();
-            foreach (var hit in hits.Where(h => h.Time is not null).OrderBy(h => h.Time))
+            foreach (var hit in correlationInputs.Where(h => h.Time is not null).OrderBy(h => h.Time))
                 correlator.Process(hit.Rule!, hit.Event!, hit.Time!.Value, fired);
             correlator.Flush(fired);
             correlated.AddRange(fired.Select(f => new Hit(null, f, "", -1, f.Time, null, null)));
         }
-        var reported = hits.Where(h => !engine.IsCorrelationOnly(h.Rule!)).Concat(correlated).ToList();
+        var selectedCorrelations = correlated.Where(c => Selected(c.Correlation!.Correlation.Level, c.Correlation.Correlation.Status)).ToList();
+        foreach (var c in selectedCorrelations)
+        {
+            byLevel[c.Correlation!.Correlation.Level] = byLevel.GetValueOrDefault(c.Correlation.Correlation.Level) + 1;
+            reportedCount++;
+        }
+        var reported = hits.Concat(selectedCorrelations).ToList();
 
-        using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
         switch (output)
         {
             case "jsonl":
-                WriteJsonLines(stdout, reported);
+                WriteJsonLines(stdout, selectedCorrelations);
                 break;
             case "csv":
                 WriteCsv(stdout, reported);
@@ -176,9 +248,37 @@ internal static class SigmaCommands
                 break;
         }
         stdout.Flush();
-        if (events >= 10_000 || clock.Elapsed > TimeSpan.FromSeconds(2))
-            Console.Error.WriteLine($"vigie: {events:N0} events scanned in {clock.Elapsed.TotalSeconds:N1} s, {reported.Count:N0} matches");
+        using (var process = Process.GetCurrentProcess())
+        {
+            var levels = byLevel.OrderByDescending(l => l.Key).Select(l => $"{LevelName(l.Key)} {l.Value:N0}");
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"vigie: {files.Count:N0} files, {events:N0} records, {reportedCount:N0} matches ({string.Join(", ", levels)}) in {clock.Elapsed.TotalSeconds:N1} s ({events / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0}/s; process CPU {process.TotalProcessorTime.TotalSeconds:N1} s)"));
+        }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Files named as they are; folders searched recursively for every readable kind (.evtx, .json, .jsonl, .ndjson).</summary>
+    private static List<string> ExpandInputs(string[] inputs)
+    {
+        var files = new List<string>();
+        foreach (var input in inputs)
+        {
+            if (File.Exists(input))
+            {
+                files.Add(input);
+            }
+            else if (Directory.Exists(input))
+            {
+                files.AddRange(Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories)
+                    .Where(f => SigmaEventInputs.FolderExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+                    .Order(StringComparer.Ordinal));
+            }
+            else
+            {
+                throw new CliException($"{input}: no such file or folder");
+            }
+        }
+        return files;
     }
 
     private static string LevelName(SigmaLevel level) => level == SigmaLevel.None ? "" : level.ToString().ToLowerInvariant();

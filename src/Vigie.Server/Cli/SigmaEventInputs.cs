@@ -1,34 +1,101 @@
 using System.Text.Json;
+using Vigie.Formats.Evtx;
 using Vigie.Sigma.Events;
 
 namespace Vigie.Server.Cli;
 
+/// <summary>One event read from an input, and how to keep it beyond the batch it was read in.</summary>
+internal sealed class SigmaInputEvent(ISigmaEvent e, Func<ISigmaEvent> persist)
+{
+    public ISigmaEvent Event { get; } = e;
+
+    /// <summary>A copy that stays valid after the input's buffers are released (kept only for matched events).</summary>
+    public ISigmaEvent Persist() => persist();
+}
+
 /// <summary>
 /// Reads the events of an input file for <c>vigie sigma scan</c>, choosing a reader by file extension.
-/// JSON in every shape (one object, an array, JSON lines, concatenated objects) is read now; an EVTX
-/// reader registers itself under <c>.evtx</c> with one line.
+/// JSON in every shape (one object, an array, JSON lines, concatenated objects) is read now, one value at
+/// a time; an EVTX reader registers itself under <c>.evtx</c> with one line.
 /// </summary>
 internal static class SigmaEventInputs
 {
-    private static readonly Dictionary<string, Func<string, IEnumerable<ISigmaEvent>>> Readers = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly Dictionary<string, Func<string, List<IDisposable>, IEnumerable<SigmaInputEvent>>> Readers = new(StringComparer.OrdinalIgnoreCase)
     {
         [".json"] = ReadJson,
         [".jsonl"] = ReadJson,
         [".ndjson"] = ReadJson,
+        [".evtx"] = ReadEvtx,
     };
 
-    public static IEnumerable<ISigmaEvent> Read(string path)
+    /// <summary>Extensions a folder given as input is searched for, recursively.</summary>
+    public static IReadOnlyCollection<string> FolderExtensions => Readers.Keys;
+
+    /// <summary>Damage found in EVTX inputs (file, chunk, reason), reported on stderr as the scan goes.</summary>
+    public static Action<string>? Warn { get; set; }
+
+    /// <summary>
+    /// The events of a file. Buffers that back the events are added to <paramref name="owned"/>: the caller
+    /// disposes them once it has evaluated (and persisted what it keeps of) the events read so far.
+    /// </summary>
+    public static IEnumerable<SigmaInputEvent> Read(string path, List<IDisposable> owned)
     {
         var extension = Path.GetExtension(path);
         if (Readers.TryGetValue(extension, out var reader))
-            return reader(path);
-        if (extension.Equals(".evtx", StringComparison.OrdinalIgnoreCase))
-            throw new CliException($"{path}: EVTX input needs the EVTX reader, which this build does not include yet; give the events as JSON");
+            return reader(path, owned);
+        if (EvtxReader.HasEvtxSignature(path))
+            return ReadEvtx(path, owned);
         // Anything else is tried as JSON, which is what most exports are.
-        return ReadJson(path);
+        return ReadJson(path, owned);
     }
 
-    private static IEnumerable<ISigmaEvent> ReadJson(string path)
+    /// <summary>
+    /// Records of an EVTX file, evaluated straight from the reader's chunks; a damaged chunk is reported and
+    /// skipped. Each record keeps its chunk's bytes alive only while its batch is evaluated.
+    /// </summary>
+    private static IEnumerable<SigmaInputEvent> ReadEvtx(string path, List<IDisposable> owned)
+    {
+        EvtxReader reader;
+        try
+        {
+            reader = EvtxReader.Open(path);
+        }
+        catch (EvtxFormatException e)
+        {
+            throw new CliException($"{path}: {e.Message}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"{path}: cannot read: {e.Message}");
+        }
+        using (reader)
+        {
+            var reported = 0;
+            EvtxChunk? chunk = null;
+            foreach (var record in reader.ReadRecords())
+            {
+                if (!ReferenceEquals(record.Chunk, chunk))
+                {
+                    // Damage is found chunk by chunk: report it when the reader moves on.
+                    chunk = record.Chunk;
+                    reported = ReportDiagnostics(reader, reported);
+                }
+                var e = new SigmaEvtxEvent(record);
+                yield return new SigmaInputEvent(e, e.Persist);
+            }
+            ReportDiagnostics(reader, reported);
+        }
+    }
+
+    private static int ReportDiagnostics(EvtxReader reader, int reported)
+    {
+        var diagnostics = reader.Diagnostics;
+        for (var i = reported; i < diagnostics.Count; i++)
+            Warn?.Invoke($"warning: {diagnostics[i]}");
+        return diagnostics.Count;
+    }
+
+    private static IEnumerable<SigmaInputEvent> ReadJson(string path, List<IDisposable> owned)
     {
         byte[] bytes;
         try
@@ -39,15 +106,34 @@ internal static class SigmaEventInputs
         {
             throw new CliException($"{path}: cannot read: {e.Message}");
         }
-        List<JsonElement> events;
-        try
+        using var documents = JsonEventReader.ReadDocuments(bytes).GetEnumerator();
+        while (true)
         {
-            events = JsonEventReader.ReadAll(bytes);
+            JsonDocument document;
+            try
+            {
+                if (!documents.MoveNext())
+                    yield break;
+                document = documents.Current;
+            }
+            catch (JsonException e)
+            {
+                throw new CliException($"{path}: {e.Message}");
+            }
+            owned.Add(document);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in root.EnumerateArray())
+                    yield return Event(item);
+            }
+            else
+            {
+                yield return Event(root);
+            }
         }
-        catch (JsonException e)
-        {
-            throw new CliException($"{path}: {e.Message}");
-        }
-        return events.Select(element => (ISigmaEvent)new JsonSigmaEvent(element));
+
+        static SigmaInputEvent Event(JsonElement element) =>
+            new(new JsonSigmaEvent(element), () => new JsonSigmaEvent(element.Clone()));
     }
 }

@@ -63,6 +63,10 @@ internal static class VigieApp
         services.AddSingleton<SessionValidator>();
         services.AddScoped<CurrentUser>();
         services.AddScoped<EstablishmentIndex>();
+        services.AddScoped<WebConsole.ConsoleFocus>();
+        services.AddSingleton<WebConsole.LiveFeed>();
+        services.AddSingleton<WebConsole.ILiveSource, WebConsole.SecurityEventLiveSource>();
+        services.AddHostedService<WebConsole.LivePoller>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemHandler>();
         services.Configure<JsonOptions>(j =>
@@ -106,6 +110,7 @@ internal static class VigieApp
         PrivacyEndpoints.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json").AllowPublic();
         app.MapRazorPages();
+        WebConsole.LiveEndpoints.Map(app);
         return app;
     }
 

@@ -14,7 +14,7 @@ namespace Vigie.Server.Pages;
 [Authorize(AuthenticationSchemes = VigieApp.ConsoleScheme)]
 internal sealed class IndexModel(CurrentUser current, VigieDbContext db, EstablishmentIndex index) : ConsolePage
 {
-    public sealed record EventRow(string Time, string Action, string Actor, string? Target, string? Establishment, string Outcome);
+    public sealed record EventRow(string Time, string Iso, string Action, string Actor, string? Target, string? Establishment, string Outcome);
 
     public IReadOnlyList<string> Roles { get; private set; } = [];
     public string? EstablishmentName { get; private set; }
@@ -42,9 +42,9 @@ internal sealed class IndexModel(CurrentUser current, VigieDbContext db, Establi
                 var ids = scope.Ids!.Select(i => (Guid?)i).ToList();
                 query = query.Where(e => ids.Contains(e.EstablishmentId));
             }
-            var zone = own?.TimeZone ?? Vigie.Core.Establishments.Establishment.DefaultTimeZone;
+            Zone = own?.TimeZone ?? Vigie.Core.Establishments.Establishment.DefaultTimeZone;
             Events = (await query.OrderByDescending(e => e.Id).Take(20).ToListAsync(ct))
-                .Select(e => new EventRow(LocalTime.Format(e.Time, zone), e.Type.Action(), e.Actor, e.Target,
+                .Select(e => new EventRow(When(e.Time), Iso(e.Time), e.Type.Action(), e.Actor, e.Target,
                     e.EstablishmentId is { } x && all.TryGetValue(x, out var est) ? est.Code : null, e.Type.IsFailure() ? "failure" : "success"))
                 .ToList();
         }

@@ -1,11 +1,42 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Vigie.Core;
+using Vigie.Core.Time;
 
 namespace Vigie.Server.WebConsole;
 
-/// <summary>Base of console pages: the language of the reader and a translation helper.</summary>
+/// <summary>Base of console pages: the reader's language and time zone, and how refusals are shown.</summary>
 internal abstract class ConsolePage : PageModel
 {
     public string Language => ConsoleText.LanguageOf(HttpContext);
 
+    /// <summary>The IANA zone times are shown in (the user's establishment's).</summary>
+    public string Zone { get; protected set; } = Vigie.Core.Establishments.Establishment.DefaultTimeZone;
+
+    /// <summary>A refusal to show above the page's form, in the reader's language where known.</summary>
+    public string? Problem { get; protected set; }
+
+    /// <summary>A confirmation to show above the page.</summary>
+    public string? Notice { get; protected set; }
+
     public string T(string english) => ConsoleText.Get(Language, english);
+
+    public string When(DateTime? utc) => utc is { } t ? LocalTime.Display(t, Zone, Language) : "";
+
+    public string Iso(DateTime? utc) => utc is { } t ? LocalTime.Format(t, Zone) : "";
+
+    /// <summary>Runs a command; a refusal becomes <see cref="Problem"/> and a 4xx status instead of an error page.</summary>
+    protected async Task<bool> TryAsync(Func<Task> command)
+    {
+        try
+        {
+            await command();
+            return true;
+        }
+        catch (VigieException e)
+        {
+            Problem = e.Message;
+            Response.StatusCode = Hosting.ProblemHandler.StatusOf(e.Kind);
+            return false;
+        }
+    }
 }

@@ -10,10 +10,8 @@ internal sealed class CompiledRule(int index, SigmaRule rule, ConditionNode root
     /// <summary>Index of the resolved logsource predicate, or -1 when the catalog does not define it.</summary>
     public int Logsource { get; } = logsource;
     /// <summary>
-    /// Literals of which one must occur in the event for the rule to match, or null when the rule has no
+    /// Groups of literal requirements, every group needing one literal found, or null when the rule has no
     /// such requirement (it is then evaluated on every event of its logsource).
     /// </summary>
-    public string[]? RequiredLiterals { get; set; }
-    /// <summary>The field each required literal must occur in (-1: any value, for keywords).</summary>
-    public int[]? RequiredFields { get; set; }
+    public List<List<Requirement>>? Requirements { get; set; }
 }

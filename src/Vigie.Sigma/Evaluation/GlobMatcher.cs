@@ -41,11 +41,11 @@ internal sealed class GlobMatcher : ValueMatcher
         return Match(text);
     }
 
-    public override bool TryAddRequiredLiterals(List<string> literals)
+    public override bool TryAddRequirements(List<(LiteralPosition Position, string Literal)> requirements)
     {
         if (_longestLiteral.Length == 0)
             return false;
-        literals.Add(_longestLiteral);
+        requirements.Add((LiteralPosition.Contains, _longestLiteral));
         return true;
     }
 

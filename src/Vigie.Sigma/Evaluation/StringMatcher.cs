@@ -37,11 +37,17 @@ internal sealed class StringMatcher(StringMatchKind kind, string literal, bool c
         };
     }
 
-    public override bool TryAddRequiredLiterals(List<string> literals)
+    public override bool TryAddRequirements(List<(LiteralPosition Position, string Literal)> requirements)
     {
         if (Kind == StringMatchKind.Any || Literal.Length == 0)
             return false;
-        literals.Add(Literal);
+        requirements.Add((Kind switch
+        {
+            StringMatchKind.Equals => LiteralPosition.Equals,
+            StringMatchKind.StartsWith => LiteralPosition.Prefix,
+            StringMatchKind.EndsWith => LiteralPosition.Suffix,
+            _ => LiteralPosition.Contains,
+        }, Literal));
         return true;
     }
 }

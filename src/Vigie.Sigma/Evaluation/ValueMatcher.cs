@@ -11,10 +11,11 @@ internal abstract class ValueMatcher
     public abstract bool Matches(in SigmaFieldValue value);
 
     /// <summary>
-    /// Adds literals of which at least one must occur (case-insensitively) in the field's text for a match;
-    /// false when no such literal exists (regex, numbers, null). Drives the engine's pre-filter.
+    /// Adds literals of which at least one must be found (case-insensitively, at the given position) in the
+    /// field's text for a match; false when no such literal exists (regex, numbers, null). Drives the
+    /// engine's pre-filter.
     /// </summary>
-    public virtual bool TryAddRequiredLiterals(List<string> literals) => false;
+    public virtual bool TryAddRequirements(List<(LiteralPosition Position, string Literal)> requirements) => false;
 }
 
 /// <summary>Matches when any of several alternatives match: the expansion of one rule value (base64offset, windash).</summary>
@@ -34,11 +35,11 @@ internal sealed class AnyOfMatcher(ValueMatcher[] alternatives) : ValueMatcher
         return false;
     }
 
-    public override bool TryAddRequiredLiterals(List<string> literals)
+    public override bool TryAddRequirements(List<(LiteralPosition Position, string Literal)> requirements)
     {
         foreach (var a in Alternatives)
         {
-            if (!a.TryAddRequiredLiterals(literals))
+            if (!a.TryAddRequirements(requirements))
                 return false;
         }
         return true;

@@ -9,6 +9,46 @@ namespace Vigie.Sigma.Events;
 public static class JsonEventReader
 {
     /// <summary>
+    /// Parses the top-level JSON values of <paramref name="utf8"/> one at a time, for inputs too large to hold
+    /// as elements all at once: the caller owns (and disposes) each document; an array comes as one document.
+    /// </summary>
+    /// <exception cref="JsonException">The text is not JSON; the message names the byte offset and line.</exception>
+    public static IEnumerable<JsonDocument> ReadDocuments(ReadOnlyMemory<byte> utf8)
+    {
+        if (utf8.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+            utf8 = utf8[3..];
+        var offset = 0;
+        var line = 1;
+        while (true)
+        {
+            var document = ParseAt(utf8.Span, ref offset, ref line);
+            if (document is null)
+                yield break;
+            yield return document;
+        }
+    }
+
+    private static JsonDocument? ParseAt(ReadOnlySpan<byte> utf8, ref int offset, ref int line)
+    {
+        var rest = utf8[offset..];
+        var reader = new Utf8JsonReader(rest, new JsonReaderOptions { AllowMultipleValues = true, CommentHandling = JsonCommentHandling.Skip });
+        try
+        {
+            if (!reader.Read())
+                return null;
+            var document = JsonDocument.ParseValue(ref reader);
+            var consumed = (int)reader.BytesConsumed;
+            line += rest[..consumed].Count((byte)'\n');
+            offset += consumed;
+            return document;
+        }
+        catch (JsonException e)
+        {
+            throw new JsonException($"invalid JSON at byte offset {offset + reader.TokenStartIndex} (line {line + (e.LineNumber ?? 0)}): {e.Message}", e);
+        }
+    }
+
+    /// <summary>
     /// Parses every top-level JSON value of <paramref name="utf8"/>; arrays are expanded into their elements.
     /// The returned elements own their memory (cloned), so the input may be reused.
     /// </summary>

@@ -215,7 +215,7 @@ internal sealed class DetectionItem
                 options |= RegexOptions.Singleline;
             try
             {
-                return new RegexMatcher(new Regex(value.Text, options, RegexTimeout));
+                return new RegexMatcher(value.Text, options, RegexTimeout);
             }
             catch (ArgumentException e)
             {

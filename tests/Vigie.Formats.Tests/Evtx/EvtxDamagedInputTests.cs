@@ -214,6 +214,18 @@ public sealed class EvtxDamagedInputTests
     }
 
     [SkippableFact]
+    public void A_file_cut_at_a_chunk_boundary_says_how_many_chunks_are_missing()
+    {
+        var (first, second, firstCount, _) = TwoChunks();
+        var file = EvtxTestData.BuildFile([first, second]).AsSpan(0, 4096 + 65536).ToArray();
+
+        var (records, diagnostics) = EvtxTestData.ReadAll(file);
+
+        records.Count.ShouldBe(firstCount);
+        diagnostics.ShouldHaveSingleItem().Reason.ShouldBe("the file ends after 1 chunks but its header declares 2: it may have been cut short");
+    }
+
+    [SkippableFact]
     public void Trailing_empty_chunks_beyond_the_declared_count_are_not_damage()
     {
         var (first, _, firstCount, _) = TwoChunks();

@@ -19,7 +19,7 @@ public sealed class EvtxFuzzTests
         var random = new Random(seed);
         var options = new EvtxReaderOptions { ValidateChecksums = false };
         var read = 0;
-        for (var iteration = 0; iteration < 150; iteration++)
+        for (var iteration = 0; iteration < 1000; iteration++)
         {
             var original = File.ReadAllBytes(files[random.Next(files.Count)]);
             var mutated = Mutate(original, random);
@@ -28,7 +28,11 @@ public sealed class EvtxFuzzTests
                 using var reader = EvtxReader.Open(new MemoryStream(mutated), $"mutation-{seed}-{iteration}.evtx", options);
                 foreach (var record in reader.ReadRecords())
                 {
-                    JsonDocument.Parse(record.ToJson()).Dispose();
+                    var json = record.ToJson();
+                    JsonDocument.Parse(json).Dispose();
+                    var line = new System.Buffers.ArrayBufferWriter<byte>();
+                    record.WriteJsonLine(line);
+                    System.Text.Encoding.UTF8.GetString(line.WrittenSpan).ShouldBe(json + "\n");
                     foreach (var field in record.Fields)
                         _ = field.ToString();
                     read++;
@@ -47,7 +51,7 @@ public sealed class EvtxFuzzTests
     private static byte[] Mutate(byte[] original, Random random)
     {
         var data = (byte[])original.Clone();
-        switch (random.Next(4))
+        switch (random.Next(5))
         {
             case 0: // flip a few bytes in the records area
                 for (var i = random.Next(1, 8); i > 0; i--)
@@ -60,6 +64,10 @@ public sealed class EvtxFuzzTests
             case 2: // damage structural values: sizes and offsets near the start of the first record
                 for (var i = random.Next(1, 4); i > 0; i--)
                     data[4096 + 512 + random.Next(200)] = (byte)random.Next(256);
+                break;
+            case 3: // damage the file or chunk header: counts, offsets, sizes
+                for (var i = random.Next(1, 4); i > 0; i--)
+                    data[random.Next(2) == 0 ? random.Next(128) : 4096 + 8 + random.Next(504)] = (byte)random.Next(256);
                 break;
             default: // cut the file anywhere
                 return data.AsSpan(0, random.Next(data.Length)).ToArray();

@@ -61,6 +61,17 @@ public sealed class EvtxRecordFieldTests
     }
 
     [SkippableFact]
+    public void A_field_text_is_rendered_once_and_then_reused()
+    {
+        var record = SysmonFileCreate();
+
+        record.TryGetField("ProcessGuid", out var first).ShouldBeTrue();
+        record.TryGetField("ProcessGuid", out var again).ShouldBeTrue();
+        ReferenceEquals(first.ToString(), again.ToString()).ShouldBeTrue();
+        again.ToString().ShouldBe("{0197231E-C424-69E1-C922-000000000800}");
+    }
+
+    [SkippableFact]
     public void Names_are_case_sensitive_unless_asked_otherwise()
     {
         var record = SysmonFileCreate();
@@ -127,5 +138,30 @@ public sealed class EvtxRecordFieldTests
     {
         record.TryGetField(name, out var field).ShouldBeTrue($"field {name} missing");
         return field.ToString();
+    }
+}
+
+/// <summary>Reading chunks on several threads gives the same records as reading them in order.</summary>
+public sealed class EvtxParallelReadingTests
+{
+    [SkippableFact]
+    public void Parallel_chunks_yield_the_same_records_as_sequential_reading()
+    {
+        var chunks = EvtxTestData.RegressionFiles().Take(40).SelectMany(EvtxTestData.Chunks).ToList();
+        var file = EvtxTestData.BuildFile(chunks);
+        using var sequential = EvtxReader.Open(new MemoryStream(file), "all.evtx");
+        var expected = sequential.ReadRecords().Select(r => r.ToJson()).ToList();
+
+        var found = new System.Collections.Concurrent.ConcurrentBag<(int Chunk, int Index, string Json)>();
+        using var parallel = EvtxReader.Open(new MemoryStream(file), "all.evtx");
+        parallel.ForEachChunk(chunk =>
+        {
+            var records = chunk.ReadRecords();
+            for (var i = 0; i < records.Count; i++)
+                found.Add((chunk.Index, i, records[i].ToJson()));
+        }, maxDegreeOfParallelism: 4);
+
+        found.OrderBy(f => f.Chunk).ThenBy(f => f.Index).Select(f => f.Json).ShouldBe(expected);
+        expected.Count.ShouldBeGreaterThanOrEqualTo(40);
     }
 }

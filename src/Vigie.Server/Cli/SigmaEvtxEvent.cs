@@ -1,0 +1,103 @@
+using Vigie.Formats.Evtx;
+using Vigie.Sigma.Events;
+
+namespace Vigie.Server.Cli;
+
+/// <summary>
+/// An EVTX record seen by the Sigma engine: fields are looked up by name in the record itself (System names,
+/// EventData and UserData names), without rendering JSON. Numbers stay numbers; repeated values become lists.
+/// </summary>
+internal sealed class SigmaEvtxEvent(EvtxRecord record) : ISigmaEvent
+{
+    public EvtxRecord Record { get; } = record;
+
+    private Dictionary<string, int>? _spacedNames;
+    private bool _spacedNamesRead;
+
+    public bool TryGetField(string name, out SigmaFieldValue value)
+    {
+        if (Record.TryGetField(name, out var field))
+        {
+            value = Convert(field);
+            return true;
+        }
+        // Some providers (Windows Defender) name their data with spaces ("Threat Name") while rules write
+        // ThreatName; such names are indexed once per record, only when the record has any.
+        if (SpacedNames() is { } spaced && spaced.TryGetValue(name, out var index))
+        {
+            value = Convert(Record.GetField(index));
+            return true;
+        }
+        value = default;
+        return false;
+    }
+
+    private Dictionary<string, int>? SpacedNames()
+    {
+        if (_spacedNamesRead)
+            return _spacedNames;
+        _spacedNamesRead = true;
+        for (var i = 0; i < Record.FieldCount; i++)
+        {
+            var name = Record.GetField(i).Name;
+            if (name.Contains(' ', StringComparison.Ordinal))
+            {
+                _spacedNames ??= new Dictionary<string, int>(StringComparer.Ordinal);
+                _spacedNames.TryAdd(name.Replace(" ", "", StringComparison.Ordinal), i);
+            }
+        }
+        return _spacedNames;
+    }
+
+    public void CollectValues(List<SigmaFieldValue> values)
+    {
+        foreach (var field in Record.Fields)
+        {
+            var value = Convert(field);
+            if (value.Kind == SigmaValueKind.List)
+                values.AddRange(value.Items!);
+            else if (value.Kind != SigmaValueKind.Null)
+                values.Add(value);
+        }
+    }
+
+    /// <summary>A copy of every field that no longer needs the record's chunk, for events kept after their batch.</summary>
+    public ISigmaEvent Persist()
+    {
+        var fields = new Dictionary<string, object?>(Record.FieldCount, StringComparer.Ordinal);
+        foreach (var field in Record.Fields)
+        {
+            if (!fields.ContainsKey(field.Name))
+                fields[field.Name] = ToObject(Convert(field));
+        }
+        return new DictionarySigmaEvent(fields);
+    }
+
+    private static SigmaFieldValue Convert(EvtxField field)
+    {
+        if (field.Count == 1 && !field.IsList)
+            return Single(field.Value, field.ToString());
+        var items = new SigmaFieldValue[field.Count];
+        for (var i = 0; i < field.Count; i++)
+            items[i] = Single(field[i], field[i].ToString());
+        return SigmaFieldValue.FromList(items);
+    }
+
+    private static SigmaFieldValue Single(EvtxValue value, string text)
+    {
+        if (value.IsNull)
+            return SigmaFieldValue.Null;
+        if (value.IsNumber && value.TryGetInt64(out var number))
+            return SigmaFieldValue.FromNumber(number, text);
+        return SigmaFieldValue.FromString(text);
+    }
+
+    private static object? ToObject(SigmaFieldValue value) => value.Kind switch
+    {
+        SigmaValueKind.Null => null,
+        // Hexadecimal renderings (0x3e7) keep their text; decimal ones become numbers again.
+        SigmaValueKind.Number => long.TryParse(value.Text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : value.Text,
+        SigmaValueKind.List => value.Items!.Select(ToObject).ToList(),
+        _ => value.Text,
+    };
+}
