@@ -146,5 +146,6 @@ start_test_services() {
   start_postgres || note "PostgreSQL unavailable: PostgreSQL store tests will be skipped"
   start_slapd || note "slapd unavailable: directory sign-in tests will be skipped"
   apt_install libevtx-utils python3-evtx python3-jsonschema || note "EVTX comparison and schema tools unavailable: those tests will be skipped"
+  apt_install poppler-utils fonts-dejavu-core || note "pdftotext or fonts unavailable: PDF notification tests will be skipped"
   [ -x /usr/bin/chromium ] || apt_install chromium fonts-dejavu-core || note "Chromium unavailable: browser tests will be skipped"
 }

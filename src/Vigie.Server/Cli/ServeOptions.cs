@@ -9,5 +9,6 @@ internal static class ServeOptions
     [
         RecordsCommands.KekFile(),
         new Option<string?>("--policy") { Description = "Access policy file (YAML) replacing the built-in policies/records-access.yaml.", HelpName = "FILE" },
+        .. Ingestion.SyslogOptions.Create(),
     ];
 }

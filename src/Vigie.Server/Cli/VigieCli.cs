@@ -21,6 +21,12 @@ internal static class VigieCli
         root.Subcommands.Add(RecordsCommands.Create());
         root.Subcommands.Add(AuditCommands.Create());
         root.Subcommands.Add(KeysCommands.Create());
+        root.Subcommands.Add(IngestCommands.Create());
+        root.Subcommands.Add(EventCommands.Create());
+        root.Subcommands.Add(RuleCommands.Create());
+        root.Subcommands.Add(AlertCommands.Create());
+        root.Subcommands.Add(IncidentCommands.Create());
+        root.Subcommands.Add(PrivacyCommands.Create());
         return root;
     }
 

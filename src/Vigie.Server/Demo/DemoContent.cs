@@ -59,6 +59,8 @@ internal static class DemoContent
                 ExpiresAt: role == Roles.Partner ? DateTime.UtcNow.AddDays(90) : null), actor, AccessScope.Everything, ct);
         }
         await Fhir.RecordsDemo.LoadAsync(services, Console.Out, ct);
+        await Ingestion.CollectionDemo.LoadAsync(services, ct);
+        await Vigie.Core.Incidents.ResponseDemo.LoadAsync(services, ct);
     }
 
     public static void PrintWelcome(TextWriter output, string url)

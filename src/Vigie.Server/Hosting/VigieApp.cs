@@ -87,6 +87,8 @@ internal static class VigieApp
             a.Cookie.SameSite = SameSiteMode.Strict;
             a.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
+        Ingestion.CollectionServices.AddCollectionHosting(services);
+        services.AddHostedService<Vigie.Core.Alerts.AlertPump>();
         AddAuthentication(services);
         services.AddAuthorization();
 
@@ -103,6 +105,10 @@ internal static class VigieApp
         AdministrationEndpoints.Map(app);
         SecurityEventEndpoints.Map(app);
         Fhir.FhirEndpoints.Map(app);
+        Ingestion.CollectionEndpoints.Map(app);
+        AlertEndpoints.Map(app);
+        IncidentEndpoints.Map(app);
+        PrivacyEndpoints.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json").AllowPublic();
         app.MapRazorPages();
         WebConsole.LiveEndpoints.Map(app);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Vigie.Core.Alerts;
 using Vigie.Core.Establishments;
 using Vigie.Core.Identity;
 using Vigie.Core.SecurityEvents;
@@ -31,6 +32,8 @@ internal static class VigieServices
         services.AddScoped<SignInService>();
         services.AddScoped<TotpEnrolment>();
         services.AddVigieRecords(store, configuration);
+        Ingestion.CollectionServices.AddCollection(services, store, configuration);
+        services.AddVigieResponse(configuration, store.DataDirectory);
         return services;
     }
 }

@@ -1,0 +1,8 @@
+namespace Vigie.Core.Events;
+
+/// <summary>A normalised event on its way into the store, with the establishment it belongs to.</summary>
+public sealed record EventToStore(DateTime Timestamp, Guid EstablishmentId, EventDocument Document)
+{
+    /// <summary>The document as JSON, written once (by the writer's thread) and reused by the store.</summary>
+    public byte[]? Json { get; set; }
+}

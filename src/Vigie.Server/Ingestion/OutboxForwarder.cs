@@ -1,0 +1,87 @@
+using Microsoft.EntityFrameworkCore;
+using Vigie.Core.Data;
+using Vigie.Core.Establishments;
+using Vigie.Core.Events;
+using Vigie.Core.Ingestion;
+
+namespace Vigie.Server.Ingestion;
+
+/// <summary>
+/// Forwards every outbox (security events now, the audit ledger later) into the event store, so detection sees
+/// Vigie's own sign-ins and administration like any other event. Entries without an establishment belong to the
+/// national centre.
+/// </summary>
+internal sealed partial class OutboxForwarder(IEnumerable<IEventOutbox> outboxes, EventWriter writer, EventSink sink, IServiceScopeFactory scopes,
+    IngestStats stats, ILogger<OutboxForwarder> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var forwarded = 0;
+            foreach (var outbox in outboxes)
+            {
+                try
+                {
+                    forwarded += await ForwardAsync(outbox, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    LogFailed(logger, outbox.Name, e.GetType().Name);
+                }
+            }
+            if (forwarded == 0)
+                await Task.Delay(1000, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    public async Task<int> ForwardAsync(IEventOutbox outbox, CancellationToken ct)
+    {
+        var pending = await outbox.ReadPendingAsync(500, ct);
+        if (pending.Count == 0)
+            return 0;
+        var national = await NationalAsync(ct);
+        if (national is null)
+            return 0;
+        var received = DateTimeOffset.UtcNow;
+        var batches = new List<Task<bool>>();
+        foreach (var entry in pending)
+        {
+            var establishment = entry.EstablishmentId ?? national.Value;
+            var e = entry.Event;
+            e[EventFields.Ingested] = EventTime.Format(received);
+            e[EventFields.Organization] = await sink.CodeOfAsync(establishment, ct);
+            e[EventFields.AgentName] = "vigie";
+            if (e.Timestamp == default)
+                e.Timestamp = received.UtcDateTime;
+            // One idempotent batch per entry: a crash before MarkForwarded cannot store it twice.
+            var batch = new EventBatch([new EventToStore(e.Timestamp, establishment, e)], "vigie:outbox", $"{outbox.Name}:{entry.Id}");
+            stats.AddReceived(1);
+            batches.Add(await writer.EnqueueAsync(batch, ct));
+        }
+        await Task.WhenAll(batches);
+        await outbox.MarkForwardedAsync(pending.Select(p => p.Id).ToList(), ct);
+        return pending.Count;
+    }
+
+    private Guid? _national;
+
+    private async Task<Guid?> NationalAsync(CancellationToken ct)
+    {
+        if (_national is not null)
+            return _national;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VigieDbContext>();
+        var all = await db.Establishments.AsNoTracking().ToListAsync(ct);
+        _national = all.FirstOrDefault(e => e.Type == EstablishmentType.National)?.Id ?? all.FirstOrDefault(e => e.ParentId is null)?.Id;
+        return _national;
+    }
+
+    [LoggerMessage(EventId = 3200, Level = LogLevel.Warning, Message = "Forwarding outbox {Outbox} failed ({ExceptionType}); retrying")]
+    private static partial void LogFailed(ILogger logger, string outbox, string exceptionType);
+}
