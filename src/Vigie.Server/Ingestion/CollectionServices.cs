@@ -19,6 +19,7 @@ internal static class CollectionServices
         services.AddSingleton<EventSink>();
         services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<EventSink>());
         services.AddSingleton<IEventOutbox, SecurityEventOutbox>();
+        services.AddSingleton<IEventOutbox, Vigie.Core.Audit.LedgerOutbox>();
         services.AddScoped<RuleLibrary>();
         services.AddSingleton<StreamDetector>();
         return services;
