@@ -66,6 +66,7 @@ internal static class VigieApp
         services.AddScoped<WebConsole.ConsoleFocus>();
         services.AddSingleton<WebConsole.LiveFeed>();
         services.AddSingleton<WebConsole.ILiveSource, WebConsole.SecurityEventLiveSource>();
+        services.AddSingleton<WebConsole.ILiveSource, WebConsole.AlertLiveSource>();
         services.AddHostedService<WebConsole.LivePoller>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemHandler>();

@@ -20,6 +20,23 @@ internal abstract class ConsolePage : PageModel
 
     public string T(string english) => ConsoleText.Get(Language, english);
 
+    /// <summary>A word whose French depends on what it qualifies (an alert is "fermée", an incident "clos").</summary>
+    public string T(string context, string english) => ConsoleText.Get(Language, context, english);
+
+    /// <summary>An instant for scripts: ISO 8601 in UTC with its Z (the store gives back times without a kind).</summary>
+    public static string UtcIso(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A number as people read it: digits grouped by a narrow space.</summary>
+    public static string Number(long value) => SvgChart.Number(value);
+
+    /// <summary>Shows a refusal found while loading (an unknown filter, a bad query) without failing the page.</summary>
+    protected async Task<T?> TryLoadAsync<T>(Func<Task<T>> load)
+    {
+        T? result = default;
+        await TryAsync(async () => result = await load());
+        return result;
+    }
+
     public string When(DateTime? utc) => utc is { } t ? LocalTime.Display(t, Zone, Language) : "";
 
     public string Iso(DateTime? utc) => utc is { } t ? LocalTime.Format(t, Zone) : "";

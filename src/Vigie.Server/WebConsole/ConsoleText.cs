@@ -92,6 +92,13 @@ internal static class ConsoleText
     public static string Get(string language, string english) =>
         language == French && Fr.TryGetValue(english, out var fr) ? fr : english;
 
+    /// <summary>A word translated in a context (<c>incident|closed</c>), else as a plain word.</summary>
+    public static string Get(string language, string context, string english) =>
+        language == French && Fr.TryGetValue(context + "|" + english, out var fr) ? fr : Get(language, english);
+
+    /// <summary>Whether a French entry exists, for the test that every word the console shows has one.</summary>
+    public static bool HasFrench(string english) => Fr.ContainsKey(english);
+
     public static string LanguageOf(HttpContext context)
     {
         var lang = context.Request.Cookies[CookieName] ?? context.User.FindFirst(Identity.VigieClaims.Language)?.Value;

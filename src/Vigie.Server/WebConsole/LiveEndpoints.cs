@@ -21,9 +21,10 @@ internal static class LiveEndpoints
             .ExcludeFromDescription();
     }
 
-    private static async Task StreamAsync(HttpContext http, LiveFeed feed, CurrentUser current, EstablishmentIndex index, CancellationToken ct)
+    private static async Task StreamAsync(HttpContext http, LiveFeed feed, CurrentUser current, ConsoleFocus focus, EstablishmentIndex index, CancellationToken ct)
     {
-        var scope = await current.ScopeAsync(ct);
+        // The focus narrows the user's scope (never widens it): a console narrowed to one establishment gets only its messages.
+        var scope = await focus.ScopeAsync(ct);
         var roles = current.Roles.ToHashSet();
         var establishments = await index.GetAsync(ct);
         http.Response.Headers.ContentType = "text/event-stream";
