@@ -2,7 +2,8 @@ using Microsoft.Playwright;
 
 namespace Vigie.Browser.Tests;
 
-public sealed class AdministrationPageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(ConsoleCollection.Name)]
+public sealed class AdministrationPageTests(BrowserFixture fixture)
 {
     [SkippableFact]
     public async Task An_administrator_adds_an_establishment_a_user_and_a_collector_in_English()

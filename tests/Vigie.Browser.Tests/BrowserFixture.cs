@@ -1,14 +1,24 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Vigie.Core.Alerts;
+using Vigie.Core.Data;
+using Vigie.Core.Events;
+using Vigie.Core.Ingestion;
 using Vigie.Server.Demo;
 using Vigie.Server.Tests.Support;
+using Vigie.Sigma;
 
 namespace Vigie.Browser.Tests;
 
 /// <summary>
-/// One Vigie with the demo's establishments and users, and one headless Chromium (Debian's, never a
-/// downloaded one), shared by the browser tests of a class.
+/// One Vigie with the demo's content (establishments, users, Synthea patients when shared data is there, the
+/// simulated days of record accesses, alerts and incidents) and one headless Chromium (Debian's, never a
+/// downloaded one), shared by every browser test: the demo loads once. Tests that change things make their own
+/// alerts, incidents and events, so that they do not depend on one another's order.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public sealed partial class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -51,6 +61,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             BaseURL = Host.Address.ToString().TrimEnd('/'),
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
             Locale = language == "en" ? "en-GB" : "fr-MA",
+            AcceptDownloads = true,
         });
         var page = await context.NewPageAsync();
         if (language is not null)
@@ -74,6 +85,59 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
     }
 
+    /// <summary>The id of an establishment of the demo by code.</summary>
+    public Task<Guid> EstablishmentAsync(string code) =>
+        Host.WithServicesAsync(sp => sp.GetRequiredService<VigieDbContext>().Establishments.Where(e => e.Code == code).Select(e => e.Id).SingleAsync());
+
+    /// <summary>
+    /// Raises a security alert through alerting's own builder, as detection would: one detection of a rule of this
+    /// test (a fresh rule id unless one is given) about <paramref name="user"/> at <paramref name="establishment"/>.
+    /// </summary>
+    public async Task<long> AddAlertAsync(string establishment, string title, string? user = null, SigmaLevel level = SigmaLevel.High,
+        string? ruleId = null, string[]? tags = null)
+    {
+        var id = await EstablishmentAsync(establishment);
+        var outcome = await Host.WithServicesAsync(sp => sp.GetRequiredService<AlertBuilder>().AddAsync(
+        [
+            new IncomingDetection
+            {
+                Source = "browser-test",
+                Id = Guid.NewGuid().ToString("N"),
+                RuleId = ruleId ?? "test-" + Guid.NewGuid().ToString("N")[..12],
+                Title = title,
+                Level = level,
+                Tags = tags ?? ["attack.credential-access", "attack.t1110.001"],
+                EstablishmentId = id,
+                Time = DateTime.UtcNow,
+                Fields = new Dictionary<string, string> { ["user.name"] = user ?? "user-" + Guid.NewGuid().ToString("N")[..8], ["source.ip"] = "198.51.100.23" },
+            },
+        ]));
+        return outcome.AlertIds.Single();
+    }
+
+    /// <summary>Stores events through the in-process sink (the path Vigie's own features use) and returns their ids, newest first.</summary>
+    public async Task<IReadOnlyList<long>> AddEventsAsync(string establishment, int count, Func<int, Dictionary<string, object?>> fields)
+    {
+        var id = await EstablishmentAsync(establishment);
+        var documents = new List<EventDocument>();
+        for (var i = 0; i < count; i++)
+        {
+            var d = new EventDocument { Timestamp = DateTime.UtcNow.AddSeconds(-count + i) };
+            foreach (var (name, value) in fields(i))
+                d[name] = value;
+            documents.Add(d);
+        }
+        await Host.Services.GetRequiredService<IEventSink>().SubmitAsync(documents, id, "browser-test");
+        var marker = fields(0).First();
+        var page = await Host.Services.GetRequiredService<IEventStore>().SearchAsync(new EventSearch(
+            new Vigie.Core.Events.Query.FieldMatch(marker.Key, marker.Value?.ToString() ?? "", false), DateTime.UtcNow.AddHours(-1), DateTime.UtcNow.AddMinutes(1),
+            Vigie.Core.Establishments.AccessScope.Everything, 1000), CancellationToken.None);
+        return page.Events.Select(e => e.Id).ToList();
+    }
+
+    [GeneratedRegex("/incidents/(\\d+)$")]
+    public static partial Regex IncidentUrl();
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)
@@ -82,4 +146,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (Host is not null)
             await Host.DisposeAsync();
     }
+}
+
+/// <summary>Every browser test class shares one fixture: the demo loads once per run.</summary>
+[CollectionDefinition(Name)]
+public sealed class ConsoleCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "console";
 }

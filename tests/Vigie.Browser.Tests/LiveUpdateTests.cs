@@ -2,7 +2,8 @@ using Microsoft.Playwright;
 
 namespace Vigie.Browser.Tests;
 
-public sealed class LiveUpdateTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(ConsoleCollection.Name)]
+public sealed class LiveUpdateTests(BrowserFixture fixture)
 {
     [SkippableFact]
     public async Task A_failed_sign_in_appears_on_the_open_overview_without_reloading()

@@ -2,7 +2,8 @@ using Microsoft.Playwright;
 
 namespace Vigie.Browser.Tests;
 
-public sealed class SignInPageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(ConsoleCollection.Name)]
+public sealed class SignInPageTests(BrowserFixture fixture)
 {
     [SkippableFact]
     public async Task A_security_officer_signs_in_and_sees_the_overview_of_their_region_in_French()
@@ -19,7 +20,6 @@ public sealed class SignInPageTests(BrowserFixture fixture) : IClassFixture<Brow
         await page.WaitForURLAsync(url => url.EndsWith('/'));
         (await page.Locator("h1").InnerTextAsync()).ShouldBe("Vue d'ensemble");
         (await page.Locator("[data-testid=establishments-count]").InnerTextAsync()).ShouldBe("4");
-        await BrowserFixture.ScreenshotAsync(page, "overview");
         await page.Context.CloseAsync();
     }
 

@@ -58,9 +58,11 @@ internal static class DemoContent
             await admin.AddAsync(new UserAdministration.NewUser(username, Password, [role], establishment, profession, displayName,
                 ExpiresAt: role == Roles.Partner ? DateTime.UtcNow.AddDays(90) : null), actor, AccessScope.Everything, ct);
         }
+        // Response first: it loads only into a store without privacy accesses, and the records demo's first read
+        // becomes one as soon as the alert pump of a running host indexes it.
+        await Vigie.Core.Incidents.ResponseDemo.LoadAsync(services, ct);
         await Fhir.RecordsDemo.LoadAsync(services, Console.Out, ct);
         await Ingestion.CollectionDemo.LoadAsync(services, ct);
-        await Vigie.Core.Incidents.ResponseDemo.LoadAsync(services, ct);
     }
 
     public static void PrintWelcome(TextWriter output, string url)

@@ -20,6 +20,12 @@ internal abstract class ConsolePage : PageModel
 
     public string T(string english) => ConsoleText.Get(Language, english);
 
+    /// <summary>An API name (<c>false_positive</c>, <c>patient-data-breach</c>) as words, translated.</summary>
+    public string Words(string apiName) => T(apiName.Replace('_', ' ').Replace('-', ' '));
+
+    /// <summary>The separator before a value: French puts a space before the colon.</summary>
+    public string Colon => Language == ConsoleText.French ? " : " : ": ";
+
     /// <summary>A word whose French depends on what it qualifies (an alert is "fermée", an incident "clos").</summary>
     public string T(string context, string english) => ConsoleText.Get(Language, context, english);
 

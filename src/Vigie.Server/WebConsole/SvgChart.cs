@@ -25,10 +25,10 @@ internal static class SvgChart
     public sealed record Series(string Key, string Label, string CssClass);
 
     private const int Width = 720;
-    private const int Left = 44;
+    private const int Left = 56;
     private const int Right = 8;
     private const int Top = 10;
-    private const int Bottom = 24;
+    private const int Bottom = 28;
 
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Default;
 
@@ -51,8 +51,8 @@ internal static class SvgChart
     /// <summary>Horizontal bars, one per line with its label and value (establishments, rules).</summary>
     public static IHtmlContent Ranking(IReadOnlyList<Bar> bars, string label, string cssClass = "bar")
     {
-        const int row = 24;
-        const int labelWidth = 260;
+        const int row = 30;
+        const int labelWidth = 290;
         const int valueWidth = 70;
         var height = Math.Max(row, bars.Count * row) + 4;
         var max = Math.Max(1, bars.Count == 0 ? 1 : bars.Max(b => b.Value));
@@ -66,9 +66,9 @@ internal static class SvgChart
             var w = (int)Math.Round((Width - labelWidth - valueWidth) * (double)b.Value / max);
             if (b.Href is not null)
                 sb.Append("<a href=\"").Append(Encoder.Encode(b.Href)).Append("\">");
-            sb.Append(CultureInfo.InvariantCulture, $"<text class=\"label\" x=\"0\" y=\"{y + 16}\">{Encoder.Encode(Shorten(b.Label, 38))}</text>");
+            sb.Append(CultureInfo.InvariantCulture, $"<text class=\"label\" x=\"0\" y=\"{y + 20}\">{Encoder.Encode(Shorten(b.Label, 32))}</text>");
             sb.Append(CultureInfo.InvariantCulture, $"<rect class=\"{cssClass}\" x=\"{labelWidth}\" y=\"{y + 4}\" width=\"{Math.Max(b.Value > 0 ? 2 : 0, w)}\" height=\"{row - 8}\"><title>{Encoder.Encode(b.Title)}</title></rect>");
-            sb.Append(CultureInfo.InvariantCulture, $"<text class=\"value\" x=\"{labelWidth + Math.Max(2, w) + 6}\" y=\"{y + 16}\">{Number(b.Value)}</text>");
+            sb.Append(CultureInfo.InvariantCulture, $"<text class=\"value\" x=\"{labelWidth + Math.Max(2, w) + 6}\" y=\"{y + 20}\">{Number(b.Value)}</text>");
             if (b.Href is not null)
                 sb.Append("</a>");
         }
@@ -95,7 +95,7 @@ internal static class SvgChart
         var n = Math.Max(1, stacks.Count);
         var slot = (double)plotWidth / n;
         var gap = slot > 6 ? Math.Min(4, slot * 0.15) : 0;
-        var every = Math.Max(1, (int)Math.Ceiling(n / (plotWidth / 64.0)));
+        var every = Math.Max(1, (int)Math.Ceiling(n / (plotWidth / 80.0)));
         for (var i = 0; i < stacks.Count; i++)
         {
             var s = stacks[i];

@@ -41,7 +41,7 @@ internal sealed class CollectorsModel(CurrentUser current, ConsoleFocus focus, C
         await TryAsync(async () =>
         {
             var c = await collectors.RevokeAsync(name, current.Actor, await current.ScopeAsync(ct), ct);
-            Notice = $"{T("Revoked")}: {c.Name}";
+            Notice = $"{T("Revoked")}{Colon}{c.Name}";
         });
         await LoadAsync(ct);
         return Page();

@@ -36,7 +36,7 @@ internal sealed class EstablishmentsModel(CurrentUser current, ConsoleFocus focu
             if (!scope.IsEverything && (parent is null || !scope.Contains(parent.Id)))
                 throw VigieException.Forbidden("you may add establishments only under an establishment of your scope");
             var e = await registry.AddAsync(new EstablishmentRegistry.NewEstablishment(Code ?? "", Name ?? "", Type ?? "", Parent), current.Actor, ct);
-            Notice = $"{T("Added")}: {e.Code}";
+            Notice = $"{T("Added")}{Colon}{e.Code}";
         });
         if (added)
             Code = Name = null;

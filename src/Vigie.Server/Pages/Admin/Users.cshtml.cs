@@ -36,7 +36,7 @@ internal sealed class UsersModel(CurrentUser current, ConsoleFocus focus, UserAd
             {
                 var user = await users.AddAsync(new UserAdministration.NewUser(Username ?? "", Password, [Role ?? ""], Establishment, Profession, DisplayName),
                     current.Actor, await current.ScopeAsync(ct), ct);
-                Notice = $"{T("Added")}: {user.Username}";
+                Notice = $"{T("Added")}{Colon}{user.Username}";
             }))
         {
             Username = DisplayName = Profession = null;
@@ -58,7 +58,7 @@ internal sealed class UsersModel(CurrentUser current, ConsoleFocus focus, UserAd
         {
             var user = await users.ResetPasswordAsync(username, password, current.Actor, await current.ScopeAsync(ct), ct);
             sessions.Forget(user.Id);
-            Notice = $"{T("Password reset")}: {user.Username}";
+            Notice = $"{T("Password reset")}{Colon}{user.Username}";
         });
         await LoadAsync(ct);
         return Page();
@@ -74,7 +74,7 @@ internal sealed class UsersModel(CurrentUser current, ConsoleFocus focus, UserAd
                 throw Vigie.Core.VigieException.Invalid(T("You cannot disable your own account."));
             var user = await users.SetDisabledAsync(username, disabled, current.Actor, await current.ScopeAsync(ct), ct);
             sessions.Forget(user.Id);
-            Notice = $"{T(disabled ? "Disabled" : "Enabled")}: {user.Username}";
+            Notice = $"{T(disabled ? "Disabled" : "Enabled")}{Colon}{user.Username}";
         });
         await LoadAsync(ct);
         return Page();

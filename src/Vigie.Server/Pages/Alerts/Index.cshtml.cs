@@ -94,7 +94,7 @@ internal sealed class AlertQueueModel(CurrentUser current, ConsoleFocus focus, A
             }
         }
         if (done > 0)
-            Notice = $"{T(bulk switch { "acknowledge" => "Acknowledged", "close" => "Closed", _ => "Assigned" })}: {done}";
+            Notice = $"{T(bulk switch { "acknowledge" => "Acknowledged", "close" => "Closed", _ => "Assigned" })}{Colon}{done}";
         if (refused.Count > 0)
         {
             // One reason per distinct refusal: closing twenty closed alerts says it once, with how many.

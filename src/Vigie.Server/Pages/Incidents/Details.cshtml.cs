@@ -137,7 +137,7 @@ internal sealed class IncidentPageModel(CurrentUser current, ConsoleFocus focus,
         {
             var (summary, intact, computed) = await locker.VerifyAsync(id, evidenceId, current.Actor, v, ct);
             if (intact)
-                Notice = $"{T("Intact")}: {summary.Name} (SHA-256 {computed})";
+                Notice = $"{T("Intact")}{Colon}{summary.Name} (SHA-256 {computed})";
             else
                 throw VigieException.Conflict($"{summary.Name}: SHA-256 {computed} differs from {summary.Sha256} recorded on arrival");
         }, ct);

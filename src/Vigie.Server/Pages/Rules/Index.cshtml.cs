@@ -47,7 +47,7 @@ internal sealed class RulesModel(CurrentUser current, ConsoleFocus focus, RuleLi
         if (!CanTune)
             return Forbid();
         if (await TryAsync(async () => await library.SetEnabledAsync(id, enabled, ct)))
-            Notice = $"{T(enabled ? "Rule enabled" : "Rule disabled")}: {id}";
+            Notice = $"{T(enabled ? "Rule enabled" : "Rule disabled")}{Colon}{id}";
         await LoadAsync(ct);
         return Page();
     }
