@@ -74,7 +74,7 @@ public sealed class AlertPagesTests(BrowserFixture fixture)
         await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = 15_000 });
         (await row.InnerTextAsync()).ShouldContain("CHU-RABAT");
         (await row.Locator(".badge").InnerTextAsync()).ShouldBe("critique");
-        await BrowserFixture.ScreenshotAsync(analyst, "alerts");
+        await BrowserFixture.ScreenshotAsync(analyst, "alerts", fullPage: false);
         navigations.ShouldBe(0);
 
         // The officer's queue stays as it was: a second alert, of their own region, shows that their stream is alive.

@@ -7,8 +7,9 @@ using Vigie.Core.SecurityEvents;
 namespace Vigie.Server.Demo;
 
 /// <summary>
-/// The demo's health system: a national centre, two regions, five establishments and one user of every
-/// role, all sharing one published password. Loaded only by <c>vigie demo</c>; loading twice changes nothing.
+/// The demo's health system: a national centre, two regions, five establishments, one user of every role and
+/// four clinicians, all sharing one published password; then the demo content of each capability and the cast
+/// of the traffic generator (<see cref="DemoTraffic"/>). Loaded only by <c>vigie demo</c>; loading twice changes nothing.
 /// </summary>
 internal static class DemoContent
 {
@@ -34,6 +35,9 @@ internal static class DemoContent
         ("rssi.cs", Roles.SecurityOfficer, "REG-CS", null, "RSSI de la région Casablanca-Settat"),
         ("dpo", Roles.Dpo, "MA-NAT", null, "Délégué à la protection des données"),
         ("dr.alaoui", Roles.Clinician, "CHU-RABAT", "physician", "Dr Amina Alaoui"),
+        ("dr.tazi", Roles.Clinician, "CHU-RABAT", "physician", "Dr Youssef Tazi"),
+        ("inf.benali", Roles.Clinician, "CHU-RABAT", "nurse", "Salma Benali, infirmière"),
+        ("dr.kettani", Roles.Clinician, "HR-KENITRA", "physician", "Dr Omar Kettani"),
         ("patient", Roles.Patient, "CHU-RABAT", null, "Patient de démonstration"),
         ("partner.cert", Roles.Partner, "MA-NAT", null, "maCERT (partenaire)"),
     ];
@@ -63,6 +67,7 @@ internal static class DemoContent
         await Vigie.Core.Incidents.ResponseDemo.LoadAsync(services, ct);
         await Fhir.RecordsDemo.LoadAsync(services, Console.Out, ct);
         await Ingestion.CollectionDemo.LoadAsync(services, ct);
+        await DemoCast.LoadAsync(services, Console.Out, ct);
     }
 
     public static void PrintWelcome(TextWriter output, string url)

@@ -90,6 +90,8 @@ internal static class VigieApp
         });
         Ingestion.CollectionServices.AddCollectionHosting(services);
         services.AddHostedService<Vigie.Core.Alerts.AlertPump>();
+        if (options.Demo)
+            services.AddHostedService<Demo.DemoTraffic>();
         AddAuthentication(services);
         services.AddAuthorization();
 

@@ -20,7 +20,7 @@ namespace Vigie.Server.Pages;
 /// </summary>
 [Authorize(AuthenticationSchemes = VigieApp.ConsoleScheme)]
 internal sealed class IndexModel(CurrentUser current, ConsoleFocus focus, VigieDbContext db, EstablishmentIndex index, IEventStore events,
-    IncidentQualifier qualifier) : ConsolePage
+    IncidentQualifier qualifier, Vigie.Core.Privacy.PatientPseudonyms pseudonyms) : ConsolePage
 {
     public sealed record EventRow(string Time, string Iso, string Action, string Actor, string? Target, string? Establishment, string Outcome);
 
@@ -76,7 +76,7 @@ internal sealed class IndexModel(CurrentUser current, ConsoleFocus focus, VigieD
             query = query.Where(e => nullable.Contains(e.EstablishmentId));
         }
         Events = (await query.OrderByDescending(e => e.Id).Take(12).ToListAsync(ct))
-            .Select(e => new EventRow(When(e.Time), Iso(e.Time), e.Type.Action(), e.Actor, e.Target, ConsoleLookups.Code(e.EstablishmentId, all),
+            .Select(e => new EventRow(When(e.Time), Iso(e.Time), e.Type.Action(), e.Actor, SecurityEventLiveSource.ShownTarget(e.Target, pseudonyms), ConsoleLookups.Code(e.EstablishmentId, all),
                 e.Type.IsFailure() ? "failure" : "success"))
             .ToList();
     }

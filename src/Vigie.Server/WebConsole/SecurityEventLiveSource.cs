@@ -8,6 +8,15 @@ namespace Vigie.Server.WebConsole;
 /// <summary>New security events (sign-ins, administration) for the overview of those who may read them.</summary>
 internal sealed class SecurityEventLiveSource : ILiveSource
 {
+    /// <summary>
+    /// A security event's target as the console shows it: a patient (<c>patient:ID</c>, from break-the-glass grants)
+    /// only as their pseudonym, as everywhere else in the console.
+    /// </summary>
+    public static string? ShownTarget(string? target, Vigie.Core.Privacy.PatientPseudonyms pseudonyms) =>
+        target is not null && target.StartsWith("patient:", StringComparison.Ordinal) && target.Length > 8
+            ? "patient:" + (Vigie.Core.Privacy.PatientPseudonyms.IsPseudonym(target[8..]) ? target[8..] : pseudonyms.Of(target[8..]))
+            : target;
+
     private static readonly string[] Readers = [Roles.Admin, Roles.SocAnalyst, Roles.SecurityOfficer, Roles.Dpo];
     private long _cursor = -1;
 
@@ -30,7 +39,7 @@ internal sealed class SecurityEventLiveSource : ILiveSource
             time_utc = DateTime.SpecifyKind(e.Time, DateTimeKind.Utc),
             action = e.Type.Action(),
             actor = e.Actor,
-            target = e.Target,
+            target = ShownTarget(e.Target, services.GetRequiredService<Vigie.Core.Privacy.PatientPseudonyms>()),
             establishment_id = e.EstablishmentId,
             outcome = e.Type.IsFailure() ? "failure" : "success",
         })).ToList();
