@@ -321,6 +321,9 @@ internal sealed partial class SyslogListeners(IConfiguration configuration, Even
     private async Task SubmitAsync(List<EventToStore> events, SourceCollector collector, CancellationToken ct)
     {
         stats.AddReceived(events.Count);
+        // Serialised on the connection's thread, so that the single writer only inserts.
+        foreach (var e in events)
+            e.Json ??= e.Document.ToUtf8Json();
         // Waits for room in the queue: while it waits, this connection is not read, and TCP slows the sender.
         await writer.EnqueueAsync(new EventBatch(events, collector.Name), ct);
     }
