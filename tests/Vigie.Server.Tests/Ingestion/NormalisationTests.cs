@@ -303,4 +303,14 @@ public sealed class NormalisationTests
         error.ShouldBe("not valid UTF-8 at byte 10 of the line");
         e.GetText(EventFields.Kind).ShouldBe(EventFields.PipelineError);
     }
+
+    [Fact]
+    public void An_oversized_json_line_is_rejected_with_its_size_and_kept_in_part()
+    {
+        var line = Encoding.UTF8.GetBytes("{\"message\":\"" + new string('x', IngestBatchReader.MaxLineBytes) + "\"}");
+        var e = IngestBatchReader.ReadJsonLine(line, 3, Context, out var error);
+        error.ShouldBe($"line is {line.Length} bytes, more than the {IngestBatchReader.MaxLineBytes} allowed");
+        e.GetText(EventFields.Kind).ShouldBe(EventFields.PipelineError);
+        e.GetText(EventFields.Original)!.Length.ShouldBe(4096);
+    }
 }
