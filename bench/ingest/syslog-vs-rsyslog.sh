@@ -12,6 +12,9 @@ root=$(pwd)
 n=${1:-1000000}
 rules=${2:-$root/../shared/data/sigma/rules}
 store_url=${3:-}
+[ -x /usr/sbin/rsyslogd ] || { echo "rsyslogd is not installed (apt-get install rsyslog)" >&2; exit 3; }
+[ -d "$rules/linux" ] || { echo "no Sigma rules at $rules (../shared/data/sigma/rules, or give the folder as the second argument)" >&2; exit 3; }
+command -v bc >/dev/null || { echo "bc is not installed (apt-get install bc)" >&2; exit 3; }
 tmp=$(mktemp -d /tmp/vigie-bench-XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$tmp/rsyslog.pid" ] && kill "$(cat "$tmp/rsyslog.pid")" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
