@@ -44,7 +44,8 @@ public sealed partial class StreamDetector(IEventStore store, EventWriter writer
                     var fresh = handed.Where(e => e.Id > cursor).ToList();
                     if (fresh.Count == 0)
                         continue;
-                    if (fresh[0].Id == cursor + 1)
+                    // Only when nothing else was stored in between (another process, another node): ids follow each other.
+                    if (fresh[0].Id == cursor + 1 && fresh[^1].Id - fresh[0].Id + 1 == fresh.Count)
                     {
                         await DetectAsync(fresh.Select(e => new Candidate(e.Id, e.Timestamp, e.EstablishmentId, e.Document)).ToList(), ct);
                         cursor = fresh[^1].Id;
