@@ -6,6 +6,7 @@
 # The clock runs from the first byte sent until the last message is written (rsyslog: its file has every line;
 # Vigie: every event is stored and has been through detection).
 # Usage: bench/ingest/syslog-vs-rsyslog.sh [MESSAGES=1000000] [RULES=../shared/data/sigma/rules] [STORE_URL]
+# STORE_URL names an empty PostgreSQL database (created beforehand); without it, SQLite in a temp folder.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -86,4 +87,4 @@ echo "[bench] vigie: $n messages stored in ${stored_s}s, through detection ($rul
 printf '%-9s %12s %10s %14s\n' "receiver" "messages" "seconds" "messages/s"
 printf '%-9s %12d %10.2f %14.0f\n' rsyslog "$n" "$rsyslog_s" "$(echo "$n / $rsyslog_s" | bc -l)"
 printf '%-9s %12d %10.2f %14.0f   (stored: %.0f/s)\n' vigie "$n" "$vigie_s" "$(echo "$n / $vigie_s" | bc -l)" "$(echo "$n / $stored_s" | bc -l)"
-echo "message bytes: $bytes; store: ${store_url:-sqlite}; rules: $rules_n (linux, network); detections: $detections"
+echo "message bytes: $bytes; store: $([ -n "$store_url" ] && echo postgresql || echo sqlite); rules: $rules_n (linux, network); detections: $detections"
