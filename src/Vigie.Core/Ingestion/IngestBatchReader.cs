@@ -68,9 +68,11 @@ public static class IngestBatchReader
         }
         try
         {
-            // The reader is final: anything after the value ("{…} {…}") is an error naming its byte.
             var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = JsonOptions.MaxDepth });
             using var document = JsonDocument.ParseValue(ref reader);
+            // Anything after the value ("{…} {…}"): the final reader throws on it, naming its byte.
+            if (reader.Read())
+                throw new JsonException($"more than one JSON value on the line (next one at byte {reader.TokenStartIndex + 1})");
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 error = $"a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()} is not an event (an object is expected)";
             return EventNormaliser.FromJson(document.RootElement, Encoding.UTF8.GetString(bytes), context);
