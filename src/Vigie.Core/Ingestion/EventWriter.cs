@@ -178,13 +178,13 @@ public sealed partial class EventWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Stores what is queued, then stops.</summary>
+    /// <summary>Stores what is queued (for at most a few seconds: nothing waiting was acknowledged yet), then stops.</summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
         try
         {
-            await _loop.WaitAsync(TimeSpan.FromSeconds(30));
+            await _loop.WaitAsync(TimeSpan.FromSeconds(5));
         }
         catch (TimeoutException)
         {
