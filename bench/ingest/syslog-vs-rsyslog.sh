@@ -6,14 +6,24 @@
 # The clock runs from the first byte sent until the last message is written (rsyslog: its file has every line;
 # Vigie: every event is stored and has been through detection).
 # Usage: bench/ingest/syslog-vs-rsyslog.sh [MESSAGES=1000000] [RULES=../shared/data/sigma/rules] [STORE_URL]
+# STORE_URL names an empty PostgreSQL database (created beforehand); without it, SQLite in a temp folder.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 n=${1:-1000000}
 rules=${2:-$root/../shared/data/sigma/rules}
 store_url=${3:-}
+[ -x /usr/sbin/rsyslogd ] || { echo "rsyslogd is not installed (apt-get install rsyslog)" >&2; exit 3; }
+[ -d "$rules/linux" ] || { echo "no Sigma rules at $rules (../shared/data/sigma/rules, or give the folder as the second argument)" >&2; exit 3; }
+command -v bc >/dev/null || { echo "bc is not installed (apt-get install bc)" >&2; exit 3; }
 tmp=$(mktemp -d /tmp/vigie-bench-XXXXXX)
-trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$tmp/rsyslog.pid" ] && kill "$(cat "$tmp/rsyslog.pid")" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+serve_pid=""
+cleanup() {
+  [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null
+  [ -f "$tmp/rsyslog.pid" ] && kill "$(cat "$tmp/rsyslog.pid")" 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now() { date +%s.%N; }
@@ -38,7 +48,7 @@ cat "$tmp/messages.log" > /dev/tcp/127.0.0.1/$port
 while [ "$(wc -l < "$tmp/rsyslog.out" 2>/dev/null || echo 0)" -lt "$n" ]; do sleep 0.05; done
 end=$(now)
 rsyslog_s=$(echo "$end - $start" | bc -l)
-kill "$(cat "$tmp/rsyslog.pid")"; wait 2>/dev/null || true
+kill "$(cat "$tmp/rsyslog.pid")"; rm -f "$tmp/rsyslog.pid"; wait 2>/dev/null || true
 echo "[bench] rsyslog: $n messages in ${rsyslog_s}s" >&2
 
 # ---------------------------------------------------------------- Vigie
@@ -54,7 +64,9 @@ vigie collectors add --name bench-relay --establishment CHU-B "${store[@]}" >/de
 echo "throughput-secret-2026" | vigie users add --username bench --role admin --establishment NAT --password-stdin "${store[@]}" >/dev/null
 vigie rules import "$rules/linux" "$rules/network" "${store[@]}" >&2
 sport=$(free_port); hport=$(free_port)
-vigie serve --urls "http://127.0.0.1:$hport" --syslog-tcp "127.0.0.1:$sport" --syslog-collector bench-relay "${store[@]}" >"$tmp/serve.log" 2>&1 &
+dotnet "$root/src/Vigie.Server/bin/Release/net10.0/vigie.dll" serve --urls "http://127.0.0.1:$hport" --syslog-tcp "127.0.0.1:$sport" \
+  --syslog-collector bench-relay "${store[@]}" >"$tmp/serve.log" 2>&1 &
+serve_pid=$!
 for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$hport/readyz" >/dev/null && break; sleep 0.1; done
 token=$(curl -s -X POST "http://127.0.0.1:$hport/api/v1/auth/token" -H 'Content-Type: application/json' \
   -d '{"username":"bench","password":"throughput-secret-2026"}' | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
@@ -83,4 +95,4 @@ echo "[bench] vigie: $n messages stored in ${stored_s}s, through detection ($rul
 printf '%-9s %12s %10s %14s\n' "receiver" "messages" "seconds" "messages/s"
 printf '%-9s %12d %10.2f %14.0f\n' rsyslog "$n" "$rsyslog_s" "$(echo "$n / $rsyslog_s" | bc -l)"
 printf '%-9s %12d %10.2f %14.0f   (stored: %.0f/s)\n' vigie "$n" "$vigie_s" "$(echo "$n / $vigie_s" | bc -l)" "$(echo "$n / $stored_s" | bc -l)"
-echo "message bytes: $bytes; store: ${store_url:-sqlite}; rules: $rules_n (linux, network); detections: $detections"
+echo "message bytes: $bytes; store: $([ -n "$store_url" ] && echo postgresql || echo sqlite); rules: $rules_n (linux, network); detections: $detections"

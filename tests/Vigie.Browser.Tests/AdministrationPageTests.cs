@@ -61,10 +61,10 @@ public sealed class AdministrationPageTests(BrowserFixture fixture)
 
         await ChooseAsync(page, "REG-CS");
         // Expect retries until the page that came back shows the narrowed list.
-        await Assertions.Expect(page.Locator("tbody td:first-child")).ToHaveTextAsync(["REG-CS", "CLIN-ANFA", "CS-HAY-HASSANI", "LAB-CASA"]);
+        await Assertions.Expect(page.Locator("tbody td:first-child")).ToHaveTextAsync(["REG-CS", "CLIN-ANFA", "CS-HAY-HASSANI", "LAB-CASA"], new() { Timeout = 20_000 });
 
         await ChooseAsync(page, "");
-        await Assertions.Expect(page.Locator("tbody td:first-child").First).ToHaveTextAsync("MA-NAT");
+        await Assertions.Expect(page.Locator("tbody td:first-child").First).ToHaveTextAsync("MA-NAT", new() { Timeout = 20_000 });
         (await page.Locator("tbody tr").CountAsync()).ShouldBeGreaterThanOrEqualTo(8);
         await page.Context.CloseAsync();
     }
@@ -73,7 +73,7 @@ public sealed class AdministrationPageTests(BrowserFixture fixture)
     private static async Task ChooseAsync(IPage page, string code)
     {
         if (code.Length == 0)
-            await page.GetByLabel("Établissement").SelectOptionAsync(new SelectOptionValue { Index = 0 });
+            await page.GetByLabel("Établissement").SelectOptionAsync(new SelectOptionValue { Value = "" });
         else
             await page.GetByLabel("Établissement").SelectOptionAsync(code);
         await page.WaitForLoadStateAsync(LoadState.Load);

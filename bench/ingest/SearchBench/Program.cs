@@ -20,14 +20,21 @@ var store = EventStores.Create(location);
 var establishments = Enumerable.Range(0, 10).Select(i => new Guid(i + 1, 0, 0, new byte[8])).ToArray();
 var now = new DateTime(2026, 11, 22, 0, 0, 0, DateTimeKind.Utc);
 
-var existing = (await store.SearchAsync(new EventSearch(null, null, null, AccessScope.Everything, 1), default)).Total;
-if (existing < Math.Min(events, EventPage.TotalLimit))
+long existing;
+await using (var connection = new SchemaMigrator(location).OpenConnection())
+await using (var count = connection.CreateCommand())
 {
-    Console.Error.WriteLine($"filling {location.Describe()} with {events:N0} events");
+    count.CommandText = "SELECT COUNT(*) FROM events";
+    existing = Convert.ToInt64(await count.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+}
+if (existing < events)
+{
+    // A fill that was interrupted goes on where it stopped.
+    Console.Error.WriteLine($"filling {location.Describe()} with {events - existing:N0} more events (it holds {existing:N0})");
     var clock = Stopwatch.StartNew();
-    var random = new Random(7);
+    var random = new Random(7 + (int)(existing % 1000));
     const int batchSize = 20_000;
-    for (long done = 0; done < events; done += batchSize)
+    for (long done = existing; done < events; done += batchSize)
     {
         var batch = new List<EventToStore>(batchSize);
         for (var i = 0; i < batchSize && done + i < events; i++)
@@ -41,7 +48,7 @@ if (existing < Math.Min(events, EventPage.TotalLimit))
         if ((done / batchSize) % 25 == 0)
             Console.Error.WriteLine($"  {done + batch.Count:N0} events, {(done + batch.Count) / clock.Elapsed.TotalSeconds:N0}/s");
     }
-    Console.Error.WriteLine($"filled in {clock.Elapsed.TotalSeconds:N0} s ({events / clock.Elapsed.TotalSeconds:N0} events/s)");
+    Console.Error.WriteLine($"filled in {clock.Elapsed.TotalSeconds:N0} s ({(events - existing) / clock.Elapsed.TotalSeconds:N0} events/s)");
 }
 
 var scope = AccessScope.Everything;

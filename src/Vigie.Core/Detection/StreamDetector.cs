@@ -38,6 +38,20 @@ public sealed partial class StreamDetector(IEventStore store, EventWriter writer
             try
             {
                 var next = writer.NextCommit;
+                // Events this process just committed come in memory; when they follow the cursor, no read-back is needed.
+                if (writer.Committed.TryRead(out var handed))
+                {
+                    var fresh = handed.Where(e => e.Id > cursor).ToList();
+                    if (fresh.Count == 0)
+                        continue;
+                    // Only when nothing else was stored in between (another process, another node): ids follow each other.
+                    if (fresh[0].Id == cursor + 1 && fresh[^1].Id - fresh[0].Id + 1 == fresh.Count)
+                    {
+                        await DetectAsync(fresh.Select(e => new Candidate(e.Id, e.Timestamp, e.EstablishmentId, e.Document)).ToList(), ct);
+                        cursor = fresh[^1].Id;
+                        continue;
+                    }
+                }
                 var processed = await DetectOnceAsync(cursor, ct);
                 if (processed.Count == 0)
                 {
@@ -54,18 +68,39 @@ public sealed partial class StreamDetector(IEventStore store, EventWriter writer
             {
                 LogFailed(logger, e.GetType().Name, e.Message);
                 await Task.Delay(2000, ct).ContinueWith(_ => { }, TaskScheduler.Default);
+                cursor = await store.ReadCursorAsync(CursorName, ct);
             }
         }
     }
 
     public readonly record struct Progress(int Count, long LastId);
 
-    /// <summary>Detects on the next events after <paramref name="cursor"/>; returns how many and the new cursor.</summary>
+    private readonly record struct Candidate(long Id, DateTime Timestamp, Guid EstablishmentId, EventDocument Document);
+
+    /// <summary>Detects on the next events after <paramref name="cursor"/>, read from the store; returns how many and the new cursor.</summary>
     public async Task<Progress> DetectOnceAsync(long cursor, CancellationToken ct)
     {
         var events = await store.ReadAfterAsync(cursor, BatchSize, ct);
         if (events.Count == 0)
             return new Progress(0, cursor);
+        var candidates = new List<Candidate>(events.Count);
+        foreach (var stored in events)
+        {
+            try
+            {
+                candidates.Add(new Candidate(stored.Id, stored.Timestamp, stored.EstablishmentId, EventDocument.Parse(stored.Json)));
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // A document the store holds but cannot give back as JSON is not detected on; the cursor moves on.
+            }
+        }
+        await DetectAsync(candidates, ct, events[^1].Id);
+        return new Progress(events.Count, events[^1].Id);
+    }
+
+    private async Task DetectAsync(List<Candidate> events, CancellationToken ct, long? lastId = null)
+    {
         // Checked after reading: rules imported before these events were stored apply to them.
         await RefreshRulesAsync(ct);
         var detections = new List<Detection>();
@@ -74,39 +109,30 @@ public sealed partial class StreamDetector(IEventStore store, EventWriter writer
             var matches = new List<SigmaRule>();
             var fired = new List<SigmaCorrelationMatch>();
             var now = DateTime.UtcNow;
-            foreach (var stored in events)
+            foreach (var e in events)
             {
-                EventDocument document;
-                try
-                {
-                    document = EventDocument.Parse(stored.Json);
-                }
-                catch (System.Text.Json.JsonException)
-                {
-                    continue;
-                }
                 matches.Clear();
-                if (_evaluator.Evaluate(document, matches) == 0)
+                if (_evaluator.Evaluate(e.Document, matches) == 0)
                     continue;
                 stats.AddDetectedEvents(1);
-                var correlator = CorrelatorFor(stored.EstablishmentId);
+                var correlator = CorrelatorFor(e.EstablishmentId);
                 foreach (var rule in matches)
                 {
                     if (!_engine.IsCorrelationOnly(rule))
-                        detections.Add(FromRule(rule, stored, now));
+                        detections.Add(FromRule(rule, e, now));
                     if (correlator is null)
                         continue;
                     fired.Clear();
-                    correlator.Process(rule, document, stored.Timestamp, fired);
+                    correlator.Process(rule, e.Document, e.Timestamp, fired);
                     foreach (var c in fired)
-                        detections.Add(FromCorrelation(c, stored, now));
+                        detections.Add(FromCorrelation(c, e, now));
                 }
             }
         }
-        await store.SaveDetectionsAsync(detections, CursorName, events[^1].Id, ct);
+        var last = lastId ?? events[^1].Id;
+        await store.SaveDetectionsAsync(detections, CursorName, last, ct);
         stats.AddDetections(detections.Count);
         stats.AddDetectionProcessed(events.Count);
-        return new Progress(events.Count, events[^1].Id);
     }
 
     private SigmaCorrelator? CorrelatorFor(Guid establishment)
@@ -120,7 +146,7 @@ public sealed partial class StreamDetector(IEventStore store, EventWriter writer
 
     private static string Level(SigmaLevel level) => level == SigmaLevel.None ? "informational" : level.ToString().ToLowerInvariant();
 
-    private static Detection FromRule(SigmaRule rule, StoredEvent e, DateTime now) => new()
+    private static Detection FromRule(SigmaRule rule, Candidate e, DateTime now) => new()
     {
         RuleId = rule.Id ?? rule.Name ?? rule.Title,
         RuleTitle = rule.Title,
@@ -132,7 +158,7 @@ public sealed partial class StreamDetector(IEventStore store, EventWriter writer
         DetectedAt = now,
     };
 
-    private static Detection FromCorrelation(SigmaCorrelationMatch c, StoredEvent e, DateTime now)
+    private static Detection FromCorrelation(SigmaCorrelationMatch c, Candidate e, DateTime now)
     {
         var group = new StringBuilder();
         for (var i = 0; i < c.Group.Count && i < c.Correlation.GroupBy.Count; i++)

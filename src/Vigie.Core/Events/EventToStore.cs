@@ -5,4 +5,7 @@ public sealed record EventToStore(DateTime Timestamp, Guid EstablishmentId, Even
 {
     /// <summary>The document as JSON, written once (by the writer's thread) and reused by the store.</summary>
     public byte[]? Json { get; set; }
+
+    /// <summary>The id the store gave the event when it was stored (0 before).</summary>
+    public long Id { get; set; }
 }

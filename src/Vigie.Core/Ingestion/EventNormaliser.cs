@@ -678,17 +678,28 @@ public static partial class EventNormaliser
         e[F.Outcome] = outcome is null ? "unknown" : outcome == "0" ? "success" : "failure";
         if (root.TryGetProperty("agent"u8, out var agents) && agents.ValueKind == JsonValueKind.Array)
         {
-            foreach (var agent in agents.EnumerateArray())
+            // The requestor is the user; without one (a server-side record), the first agent that names someone.
+            foreach (var requestorOnly in new[] { true, false })
             {
-                var requestor = agent.TryGetProperty("requestor"u8, out var r) && r.ValueKind == JsonValueKind.True;
-                if (agent.TryGetProperty("network"u8, out var network) && network.TryGetProperty("address"u8, out var address) && address.ValueKind == JsonValueKind.String)
-                    e.SetDefault(requestor ? F.SourceIp : "destination.address", address.GetString());
-                if (!requestor || !agent.TryGetProperty("who"u8, out var who))
-                    continue;
-                if (who.TryGetProperty("identifier"u8, out var identifier) && identifier.TryGetProperty("value"u8, out var value) && value.ValueKind == JsonValueKind.String)
-                    e.SetDefault(F.UserName, value.GetString());
-                if (who.TryGetProperty("display"u8, out var display) && display.ValueKind == JsonValueKind.String)
-                    e.SetDefault("user.full_name", display.GetString());
+                foreach (var agent in agents.EnumerateArray())
+                {
+                    var requestor = agent.TryGetProperty("requestor"u8, out var r) && r.ValueKind == JsonValueKind.True;
+                    if (requestorOnly && !requestor)
+                        continue;
+                    if (agent.TryGetProperty("network"u8, out var network) && network.TryGetProperty("address"u8, out var address) && address.ValueKind == JsonValueKind.String)
+                        e.SetDefault(requestor || requestorOnly ? F.SourceIp : "destination.address", address.GetString());
+                    if (agent.TryGetProperty("who"u8, out var who))
+                    {
+                        if (who.TryGetProperty("identifier"u8, out var identifier) && identifier.TryGetProperty("value"u8, out var value) && value.ValueKind == JsonValueKind.String)
+                            e.SetDefault(F.UserName, value.GetString());
+                        if (who.TryGetProperty("display"u8, out var display) && display.ValueKind == JsonValueKind.String)
+                            e.SetDefault("user.full_name", display.GetString());
+                    }
+                    if (agent.TryGetProperty("name"u8, out var name) && name.ValueKind == JsonValueKind.String)
+                        e.SetDefault("user.full_name", name.GetString());
+                }
+                if (e.Contains(F.UserName))
+                    break;
             }
         }
         if (root.TryGetProperty("entity"u8, out var entities) && entities.ValueKind == JsonValueKind.Array)

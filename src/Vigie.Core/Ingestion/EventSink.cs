@@ -29,7 +29,7 @@ public sealed class EventSink(EventWriter writer, IServiceScopeFactory scopes, I
         }
         stats.AddReceived(list.Count);
         var stored = await writer.EnqueueAsync(new EventBatch(list, "vigie:" + source), ct);
-        await stored;
+        await stored.WaitAsync(ct);
     }
 
     public async Task<string> CodeOfAsync(Guid establishmentId, CancellationToken ct)

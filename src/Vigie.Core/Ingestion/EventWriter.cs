@@ -29,7 +29,15 @@ public sealed partial class EventWriter : IAsyncDisposable
 
     private sealed record Pending(EventBatch Batch, TaskCompletionSource<bool> Done);
 
-    public EventWriter(IEventStore store, IngestStats stats, ILogger<EventWriter> logger, long maxQueuedEvents = 200_000)
+    // Committed events handed to detection in memory, so that it need not read them back and parse them again.
+    // Bounded: when detection falls behind, hand-offs are dropped and detection reads from the store instead.
+    private readonly Channel<IReadOnlyList<EventToStore>> _committed = Channel.CreateBounded<IReadOnlyList<EventToStore>>(
+        new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    /// <summary>Events just committed by this process, in id order, for detection.</summary>
+    public ChannelReader<IReadOnlyList<EventToStore>> Committed => _committed.Reader;
+
+    public EventWriter(IEventStore store, IngestStats stats, ILogger<EventWriter> logger, long maxQueuedEvents = 50_000)
     {
         _store = store;
         _stats = stats;
@@ -129,6 +137,14 @@ public sealed partial class EventWriter : IAsyncDisposable
                         _stats.AddDuplicateBatch();
                 }
                 _stats.AddStored(stored);
+                var handed = new List<EventToStore>(events);
+                for (var i = 0; i < group.Count; i++)
+                {
+                    if (results[i])
+                        handed.AddRange(group[i].Batch.Events);
+                }
+                if (handed.Count > 0)
+                    _committed.Writer.TryWrite(handed);
                 Interlocked.Add(ref _queued, -weight);
                 for (var i = 0; i < group.Count; i++)
                     group[i].Done.TrySetResult(results[i]);
@@ -162,13 +178,13 @@ public sealed partial class EventWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Stores what is queued, then stops.</summary>
+    /// <summary>Stores what is queued (for at most a few seconds: nothing waiting was acknowledged yet), then stops.</summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
         try
         {
-            await _loop.WaitAsync(TimeSpan.FromSeconds(30));
+            await _loop.WaitAsync(TimeSpan.FromSeconds(5));
         }
         catch (TimeoutException)
         {

@@ -44,17 +44,27 @@ public static class IngestBatchReader
                 bytes = bytes[3..];
             if (bytes.Trim((byte)' ').IsEmpty)
                 continue;
-            var e = ReadJsonLine(bytes, line, context, out var error);
+            var e = ReadJsonLine(bytes, line, context, out var error, out var more);
             if (error is not null)
                 rejected.Add(new LineError(line, error));
             events.Add(new EventToStore(e.Timestamp, context.EstablishmentId, e));
+            foreach (var other in more)
+                events.Add(new EventToStore(other.Timestamp, context.EstablishmentId, other));
         }
         return new Result(events, rejected);
     }
 
     /// <summary>One JSON event; on failure, a pipeline-error event and the reason.</summary>
-    public static EventDocument ReadJsonLine(ReadOnlySpan<byte> bytes, int line, IngestContext context, out string? error)
+    public static EventDocument ReadJsonLine(ReadOnlySpan<byte> bytes, int line, IngestContext context, out string? error) =>
+        ReadJsonLine(bytes, line, context, out error, out _);
+
+    /// <summary>
+    /// One JSON event, or a FHIR Bundle of AuditEvents (the first is returned, the others in <paramref name="more"/>);
+    /// on failure, a pipeline-error event and the reason.
+    /// </summary>
+    public static EventDocument ReadJsonLine(ReadOnlySpan<byte> bytes, int line, IngestContext context, out string? error, out List<EventDocument> more)
     {
+        more = [];
         error = null;
         if (bytes.Length > MaxLineBytes)
         {
@@ -70,11 +80,29 @@ public static class IngestBatchReader
         {
             var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = JsonOptions.MaxDepth });
             using var document = JsonDocument.ParseValue(ref reader);
+            // Anything after the value ("{…} {…}"): the final reader throws on it, naming its byte.
             if (reader.Read())
                 throw new JsonException($"more than one JSON value on the line (next one at byte {reader.TokenStartIndex + 1})");
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-                error = $"a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()} is not an event (an object is expected)";
-            return EventNormaliser.FromJson(document.RootElement, Encoding.UTF8.GetString(bytes), context);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                error = $"a JSON {root.ValueKind.ToString().ToLowerInvariant()} is not an event (an object is expected)";
+            else if (root.TryGetProperty("resourceType"u8, out var type) && type.ValueEquals("Bundle"u8)
+                && root.TryGetProperty("entry"u8, out var entries) && entries.ValueKind == JsonValueKind.Array && entries.GetArrayLength() > 0)
+            {
+                // EHR software may send its audit records as a Bundle: each entry is an event of its own.
+                var documents = new List<EventDocument>();
+                foreach (var entry in entries.EnumerateArray())
+                {
+                    if (entry.TryGetProperty("resource"u8, out var resource) && resource.ValueKind == JsonValueKind.Object)
+                        documents.Add(EventNormaliser.FromJson(resource, resource.GetRawText(), context));
+                }
+                if (documents.Count > 0)
+                {
+                    more = documents.GetRange(1, documents.Count - 1);
+                    return documents[0];
+                }
+            }
+            return EventNormaliser.FromJson(root, Encoding.UTF8.GetString(bytes), context);
         }
         catch (JsonException e)
         {

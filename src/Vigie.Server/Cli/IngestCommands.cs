@@ -69,7 +69,7 @@ internal static class IngestCommands
                         duplicates++;
                 }
             }
-            progress.Done();
+            progress.Done(total);
             Console.WriteLine($"{total} events read from {paths.Length} file(s) in {progress.Elapsed.TotalSeconds:0.0} s: {errors} pipeline errors"
                 + (duplicates > 0 ? $", {duplicates} batches already stored before (not stored again)" : ""));
             return ExitCodes.Ok;
@@ -253,6 +253,12 @@ internal static class IngestCommands
             var now = _clock.Elapsed;
             if (now - _last < (_terminal ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromSeconds(5)))
                 return;
+            Draw(events);
+        }
+
+        private void Draw(long events)
+        {
+            var now = _clock.Elapsed;
             _last = now;
             _drawn = true;
             var share = totalBytes == 0 ? 1.0 : Math.Min(1.0, (double)_bytes / totalBytes);
@@ -264,9 +270,13 @@ internal static class IngestCommands
                 Console.Error.WriteLine(line);
         }
 
-        public void Done()
+        public void Done(long events)
         {
-            if (_terminal && _drawn)
+            if (!_drawn)
+                return;
+            _bytes = totalBytes;
+            Draw(events);
+            if (_terminal)
                 Console.Error.WriteLine();
         }
     }

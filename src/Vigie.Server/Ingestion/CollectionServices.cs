@@ -13,7 +13,7 @@ internal static class CollectionServices
     {
         services.AddEventStore(store);
         services.AddSingleton<IngestStats>();
-        var queue = configuration.GetValue<long?>("ingest_queue_events") ?? 200_000;
+        var queue = configuration.GetValue<long?>("ingest_queue_events") ?? 50_000;
         services.AddSingleton(sp => new EventWriter(sp.GetRequiredService<Core.Events.IEventStore>(), sp.GetRequiredService<IngestStats>(),
             sp.GetRequiredService<ILogger<EventWriter>>(), Math.Max(1_000, queue)));
         services.AddSingleton<EventSink>();

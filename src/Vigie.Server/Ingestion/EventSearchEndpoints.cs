@@ -19,6 +19,9 @@ internal static class EventSearchEndpoints
         app.MapGet("/api/v1/events", SearchAsync).WithTags("Events")
             .AllowRoles(Roles.Admin, Roles.SocAnalyst, Roles.SecurityOfficer, Roles.Dpo)
             .WithSummary("Search events, newest first: q (field:value, wildcards, \"phrases\", AND/OR/NOT, (), [a TO b], >=, _exists_:field, free text), from, to, limit (1–1000), cursor.");
+        app.MapGet("/api/v1/events/{id:long}", FindAsync).WithTags("Events")
+            .AllowRoles(Roles.Admin, Roles.SocAnalyst, Roles.SecurityOfficer, Roles.Dpo)
+            .WithSummary("One stored event by its id (the event_id of a detection); 404 outside the caller's scope.");
         app.MapGet("/api/v1/events/histogram", HistogramAsync).WithTags("Events")
             .AllowRoles(Roles.Admin, Roles.SocAnalyst, Roles.SecurityOfficer, Roles.Dpo)
             .WithSummary("Counts of matching events over time: q, from, to (default the last 24 hours), interval (30s, 5m, 1h, 1d; chosen when absent).");
@@ -76,6 +79,19 @@ internal static class EventSearchEndpoints
         json.Append(page.Next is null ? "null" : "\"" + page.Next.Encode() + "\"");
         json.Append('}');
         return Results.Text(json.ToString(), "application/json", Encoding.UTF8);
+    }
+
+    private static async Task<IResult> FindAsync(long id, CurrentUser current, IEventStore events, EstablishmentIndex index, CancellationToken ct)
+    {
+        var found = await events.FindAsync(id, ct);
+        var scope = await current.ScopeAsync(ct);
+        if (found is null || !scope.Contains(found.EstablishmentId))
+            throw VigieException.NotFound($"event {id} does not exist");
+        var all = await index.GetAsync(ct);
+        var code = all.TryGetValue(found.EstablishmentId, out var est) ? est.Code : "";
+        var doc = found.Json.AsSpan().Trim();
+        var json = $"{{\"_id\":{found.Id.ToString(CultureInfo.InvariantCulture)},\"_establishment\":\"{System.Text.Encodings.Web.JavaScriptEncoder.Default.Encode(code)}\"" + (doc.Length > 2 ? "," + doc[1..].ToString() : "}");
+        return Results.Text(json, "application/json", Encoding.UTF8);
     }
 
     private static async Task<IResult> HistogramAsync(CurrentUser current, IEventStore events, string? q, string? from, string? to, string? interval, CancellationToken ct)

@@ -56,6 +56,9 @@ internal static class IngestEndpoints
         var reply = new IngestReply(result.Accepted, result.Rejected.Select(r => new RejectedLine(r.Line, r.Error)).ToList());
         if (result.Events.Count == 0)
             return Results.Ok(reply);
+        // Serialised on the request's thread, so that the single writer only inserts.
+        foreach (var e in result.Events)
+            e.Json ??= e.Document.ToUtf8Json();
         if (!writer.TryEnqueue(new EventBatch(result.Events, collector, key), out var stored))
             return Overloaded(http, stats);
         var durable = await Task.WhenAny(stored, Task.Delay(DurableTimeout, ct));

@@ -64,7 +64,8 @@ internal sealed partial class OutboxForwarder(IEnumerable<IEventOutbox> outboxes
             stats.AddReceived(1);
             batches.Add(await writer.EnqueueAsync(batch, ct));
         }
-        await Task.WhenAll(batches);
+        // Cancellable: stopping Vigie must not wait for a store that does not answer (the entries stay pending).
+        await Task.WhenAll(batches).WaitAsync(ct);
         await outbox.MarkForwardedAsync(pending.Select(p => p.Id).ToList(), ct);
         return pending.Count;
     }

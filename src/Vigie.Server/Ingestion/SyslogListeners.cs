@@ -47,8 +47,9 @@ internal sealed partial class SyslogListeners(IConfiguration configuration, Even
         await ResolveCollectorsAsync(cancellationToken);
         if (!string.IsNullOrWhiteSpace(udp))
         {
-            var socket = new Socket(SocketType.Dgram, ProtocolType.Udp);
-            BindDualMode(socket, ParseEndpoint("--syslog-udp", udp));
+            var endpoint = ParseEndpoint("--syslog-udp", udp);
+            var socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            BindDualMode(socket, endpoint);
             socket.ReceiveBufferSize = 8 * 1024 * 1024;
             _sockets.Add(socket);
             UdpEndpoint = (IPEndPoint)socket.LocalEndPoint!;
@@ -92,8 +93,9 @@ internal sealed partial class SyslogListeners(IConfiguration configuration, Even
 
     private Socket Listen(string flag, string text)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        BindDualMode(socket, ParseEndpoint(flag, text));
+        var endpoint = ParseEndpoint(flag, text);
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        BindDualMode(socket, endpoint);
         socket.Listen(512);
         _sockets.Add(socket);
         return socket;
@@ -321,6 +323,9 @@ internal sealed partial class SyslogListeners(IConfiguration configuration, Even
     private async Task SubmitAsync(List<EventToStore> events, SourceCollector collector, CancellationToken ct)
     {
         stats.AddReceived(events.Count);
+        // Serialised on the connection's thread, so that the single writer only inserts.
+        foreach (var e in events)
+            e.Json ??= e.Document.ToUtf8Json();
         // Waits for room in the queue: while it waits, this connection is not read, and TCP slows the sender.
         await writer.EnqueueAsync(new EventBatch(events, collector.Name), ct);
     }

@@ -87,14 +87,27 @@ internal sealed class PostgresEventStore(StoreLocation store) : SqlEventStore(Po
         }
         if (keep.Count > 0)
         {
+            // Ids drawn first, so that detection knows each event's id without reading it back.
+            var count = keep.Sum(b => b.Events.Count);
+            var ids = new List<long>(count);
+            await using (var draw = new NpgsqlCommand("SELECT nextval('events_id_seq') FROM generate_series(1, @n)", connection, tx))
+            {
+                draw.Parameters.AddWithValue("n", count);
+                await using var reader = await draw.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                    ids.Add(reader.GetInt64(0));
+            }
+            var next = 0;
             await using var copy = await connection.BeginBinaryImportAsync(
-                "COPY events (ts, establishment_id, dataset, kind, action, outcome, host_name, user_name, source_ip, destination_ip, doc) FROM STDIN (FORMAT BINARY)", ct);
+                "COPY events (id, ts, establishment_id, dataset, kind, action, outcome, host_name, user_name, source_ip, destination_ip, doc) FROM STDIN (FORMAT BINARY)", ct);
             foreach (var batch in keep)
             {
                 foreach (var e in batch.Events)
                 {
                     var d = e.Document;
                     await copy.StartRowAsync(ct);
+                    e.Id = ids[next++];
+                    await copy.WriteAsync(e.Id, NpgsqlDbType.Bigint, ct);
                     await copy.WriteAsync(DateTime.SpecifyKind(e.Timestamp, DateTimeKind.Utc), NpgsqlDbType.TimestampTz, ct);
                     await copy.WriteAsync(e.EstablishmentId, NpgsqlDbType.Uuid, ct);
                     await WriteText(copy, d.GetText(EventFields.Dataset), ct);

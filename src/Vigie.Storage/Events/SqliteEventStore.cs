@@ -43,7 +43,7 @@ internal sealed class SqliteEventStore(StoreLocation store) : SqlEventStore(Sqli
         await using var insert = connection.CreateCommand();
         insert.Transaction = tx;
         insert.CommandText = "INSERT INTO events (ts, establishment_id, dataset, kind, action, outcome, host_name, user_name, source_ip, destination_ip, doc) " +
-            "VALUES (@ts, @est, @dataset, @kind, @action, @outcome, @host, @user, @src, @dst, @doc)";
+            "VALUES (@ts, @est, @dataset, @kind, @action, @outcome, @host, @user, @src, @dst, @doc) RETURNING id";
         var ts = insert.Parameters.Add("@ts", SqliteType.Integer);
         var est = insert.Parameters.Add("@est", SqliteType.Text);
         var dataset = insert.Parameters.Add("@dataset", SqliteType.Text);
@@ -92,7 +92,7 @@ internal sealed class SqliteEventStore(StoreLocation store) : SqlEventStore(Sqli
                 src.Value = (object?)d.GetText(EventFields.SourceIp) ?? DBNull.Value;
                 dst.Value = (object?)d.GetText(EventFields.DestinationIp) ?? DBNull.Value;
                 doc.Value = Encoding.UTF8.GetString(e.Json ??= d.ToUtf8Json());
-                await insert.ExecuteNonQueryAsync(ct);
+                e.Id = (long)(await insert.ExecuteScalarAsync(ct))!;
             }
         }
         await tx.CommitAsync(ct);

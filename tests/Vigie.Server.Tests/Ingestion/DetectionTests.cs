@@ -103,11 +103,16 @@ public sealed class DetectionTests
         var eventId = first.GetProperty("event_id").GetInt64();
         var search = await CollectionHost.SearchAsync(c.Admin, "event.action:probe-test AND user.name:adm*");
         search.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("_id").GetInt64()).ShouldContain(eventId);
+        var referenced = await (await c.Admin.GetAsync($"/api/v1/events/{eventId}")).ReadAsync();
+        referenced.GetProperty("event.action").GetString().ShouldBe("probe-test");
+        referenced.GetProperty("_establishment").GetString().ShouldBe("CHU-A");
 
         using var a = await c.Host.SignedInAsync("rssi.a");
         using var b = await c.Host.SignedInAsync("rssi.b");
         (await (await a.GetAsync("/api/v1/detections?rule=" + ruleId)).ReadAsync()).GetProperty("items").GetArrayLength().ShouldBe(3);
         (await (await b.GetAsync("/api/v1/detections?rule=" + ruleId)).ReadAsync()).GetProperty("items").GetArrayLength().ShouldBe(0);
+        (await b.GetAsync($"/api/v1/events/{eventId}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await a.GetAsync($"/api/v1/events/{eventId}")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await (await c.Admin.GetAsync("/api/v1/detections?level=critical")).ReadAsync()).GetProperty("items").GetArrayLength().ShouldBe(1);
         (await c.Admin.GetAsync("/api/v1/detections?level=severe")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         using var clinician = await SignedInClinicianAsync(c);

@@ -303,4 +303,41 @@ public sealed class NormalisationTests
         error.ShouldBe("not valid UTF-8 at byte 10 of the line");
         e.GetText(EventFields.Kind).ShouldBe(EventFields.PipelineError);
     }
+
+    [Fact]
+    public void An_oversized_json_line_is_rejected_with_its_size_and_kept_in_part()
+    {
+        var line = Encoding.UTF8.GetBytes("{\"message\":\"" + new string('x', IngestBatchReader.MaxLineBytes) + "\"}");
+        var e = IngestBatchReader.ReadJsonLine(line, 3, Context, out var error);
+        error.ShouldBe($"line is {line.Length} bytes, more than the {IngestBatchReader.MaxLineBytes} allowed");
+        e.GetText(EventFields.Kind).ShouldBe(EventFields.PipelineError);
+        e.GetText(EventFields.Original)!.Length.ShouldBe(4096);
+    }
+
+    [SkippableFact]
+    public void A_server_side_fhir_audit_event_names_its_agent_as_the_user()
+    {
+        var file = CollectionData.Require("fhir", "auditevent", "gematik-fhir-profiles-erp", "fsh-generated", "resources", "AuditEvent-9361863d-fec0-4ba9-8776-7905cf1b0cfa.json");
+        using var source = JsonDocument.Parse(File.ReadAllText(file));
+        var root = source.RootElement;
+        var line = Encoding.UTF8.GetBytes(root.GetRawText().ReplaceLineEndings(""));
+        var e = IngestBatchReader.ReadJsonLine(line, 1, Context, out var error);
+        error.ShouldBeNull();
+        e.GetText(EventFields.Dataset).ShouldBe("fhir.audit");
+        e.GetText(EventFields.Action).ShouldBe(root.GetProperty("subtype")[0].GetProperty("code").GetString());
+        e.GetText(EventFields.Outcome).ShouldBe(root.GetProperty("outcome").GetString() == "0" ? "success" : "failure");
+        var agent = root.GetProperty("agent")[0];
+        e.GetText(EventFields.UserName).ShouldBe(agent.GetProperty("who").GetProperty("identifier").GetProperty("value").GetString());
+        e.GetText("user.full_name").ShouldBe(agent.GetProperty("name").GetString());
+        EventTime.TryParse(root.GetProperty("recorded").GetString(), out var recorded).ShouldBeTrue();
+        e.Timestamp.ShouldBe(recorded.UtcDateTime);
+        e.GetText("fhir.resource").ShouldBe(root.GetProperty("entity")[0].GetProperty("what").GetProperty("reference").GetString());
+
+        // The same record three times in a Bundle gives three events.
+        var bundle = "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[" + string.Join(',', Enumerable.Repeat("{\"resource\":" + Encoding.UTF8.GetString(line) + "}", 3)) + "]}";
+        var result = IngestBatchReader.ReadNdjson(Encoding.UTF8.GetBytes(bundle), Context);
+        result.Rejected.ShouldBeEmpty();
+        result.Events.Count.ShouldBe(3);
+        result.Events.ShouldAllBe(x => x.Document.GetText(EventFields.Dataset) == "fhir.audit");
+    }
 }

@@ -115,8 +115,11 @@ public sealed class VigieProcess : IAsyncDisposable
 
     public void Kill() => _process.Kill(entireProcessTree: true);
 
-    /// <summary>Sends SIGINT (Ctrl+C) for a graceful stop.</summary>
-    public void Interrupt() => Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+    /// <summary>
+    /// Asks for a graceful stop with SIGTERM, as service managers do. (SIGINT would be ignored when the test run
+    /// itself was started as a background job, which passes its ignored SIGINT on to every child.)
+    /// </summary>
+    public void Interrupt() => Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
 
     public static int FreePort()
     {
