@@ -69,6 +69,21 @@ public sealed class AdministrationPageTests(BrowserFixture fixture)
         await page.Context.CloseAsync();
     }
 
+    [SkippableFact]
+    public async Task An_administrator_changes_the_roles_of_a_user_in_French()
+    {
+        await fixture.Host.AddUserAsync("agent.roles", Vigie.Core.Identity.Roles.Clinician, "CLIN-ANFA");
+        var page = await fixture.PageAsync("admin");
+        await page.GotoAsync("/admin/users");
+        await page.Locator("#roles-username").FillAsync("agent.roles");
+        await page.Locator("fieldset.roles").GetByLabel("security-officer").CheckAsync();
+        await page.Locator("fieldset.roles").GetByLabel("dpo").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Modifier les rôles" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Rôles modifiés : agent.roles (dpo, security-officer)");
+        (await page.Locator("tr", new() { HasText = "agent.roles" }).First.InnerTextAsync()).ShouldContain("dpo, security-officer");
+        await page.Context.CloseAsync();
+    }
+
     /// <summary>Picks an establishment in the switcher, which submits itself, and waits for the page to come back.</summary>
     private static async Task ChooseAsync(IPage page, string code)
     {

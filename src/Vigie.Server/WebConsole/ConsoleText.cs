@@ -425,6 +425,9 @@ internal static class ConsoleText
         ["No access of this period was found suspicious."] = "Aucun accès de la période n'a été jugé suspect.",
         ["Every access of the period"] = "Tous les accès de la période",
         ["Why"] = "Pourquoi",
+        ["Roles changed"] = "Rôles modifiés",
+        ["Change the roles of a user"] = "Modifier les rôles d'un utilisateur",
+        ["Change the roles"] = "Modifier les rôles",
     }.ToFrozenDictionary();
 
     public static string Get(string language, string english) =>

@@ -46,6 +46,21 @@ internal sealed class UsersModel(CurrentUser current, ConsoleFocus focus, UserAd
         return Page();
     }
 
+    /// <summary>Replaces a user's roles; their sessions and tokens end (the security stamp changes).</summary>
+    public async Task<IActionResult> OnPostRolesAsync(string username, string[] roles, CancellationToken ct)
+    {
+        if (!CanManage)
+            return Forbid();
+        await TryAsync(async () =>
+        {
+            var user = await users.SetRolesAsync(username, roles, current.Actor, await current.ScopeAsync(ct), ct);
+            sessions.Forget(user.Id);
+            Notice = $"{T("Roles changed")}{Colon}{user.Username} ({string.Join(", ", user.Roles.Select(r => r.Role.ToName()).Order(StringComparer.Ordinal))})";
+        });
+        await LoadAsync(ct);
+        return Page();
+    }
+
     public Task<IActionResult> OnPostDisableAsync(string username, CancellationToken ct) => SetDisabledAsync(username, true, ct);
 
     public Task<IActionResult> OnPostEnableAsync(string username, CancellationToken ct) => SetDisabledAsync(username, false, ct);
