@@ -89,7 +89,7 @@ public sealed class RouteAccessTests(SecurityWorlds worlds)
                 body.ShouldHoldNothingOf(w.B, $"{role} on {route.Name}");
             }
         }
-        failures.ShouldBeEmpty();
+        failures.ShouldBeNone();
     }
 
     [SkippableTheory]
@@ -119,7 +119,7 @@ public sealed class RouteAccessTests(SecurityWorlds worlds)
                     failures.Add($"{role} {user}: {route.Method} {route.Path} answered {(int)status}, not 401");
             }
         }
-        failures.ShouldBeEmpty();
+        failures.ShouldBeNone();
     }
 
     [SkippableTheory]
@@ -138,7 +138,7 @@ public sealed class RouteAccessTests(SecurityWorlds worlds)
                 failures.Add($"anonymous: {route.Method} {path} answered {(int)status}, not {(int)expected}");
             body.ShouldHoldNothingOf(w.B, $"anonymous on {route.Name}");
         }
-        failures.ShouldBeEmpty();
+        failures.ShouldBeNone();
     }
 
     [SkippableTheory]
@@ -157,6 +157,6 @@ public sealed class RouteAccessTests(SecurityWorlds worlds)
                 failures.Add($"bearer token: GET {route.Path} answered {(int)status}, not a redirect to the sign-in page");
             body.ShouldHoldNothingOf(w.B, $"bearer token on {route.Name}");
         }
-        failures.ShouldBeEmpty();
+        failures.ShouldBeNone();
     }
 }
