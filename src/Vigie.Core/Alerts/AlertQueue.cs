@@ -74,8 +74,12 @@ public sealed class AlertQueue(VigieDbContext db)
         if (!string.IsNullOrWhiteSpace(query.Assignee))
         {
             var name = Identity.Username.Normalise(query.Assignee);
-            var user = await db.Users.AsNoTracking().Where(u => u.Username == name).Select(u => (Guid?)u.Id).SingleOrDefaultAsync(ct);
-            q = q.Where(a => a.AssigneeId == user);
+            var user = await db.Users.AsNoTracking().Where(u => u.Username == name).Select(u => new { u.Id, u.EstablishmentId }).SingleOrDefaultAsync(ct);
+            // A user outside the caller's scope is as unknown as one that does not exist: the filter never confirms a username.
+            if (user is null || !visibility.Scope.Contains(user.EstablishmentId))
+                throw VigieException.Invalid($"assignee '{name}' is unknown");
+            var id = (Guid?)user.Id;
+            q = q.Where(a => a.AssigneeId == id);
         }
         if (!string.IsNullOrWhiteSpace(query.Cursor))
         {

@@ -8,7 +8,10 @@ namespace Vigie.Core.Alerts;
 
 /// <summary>
 /// Central tuning: suppressions and exceptions (Sigma filters), each with an owner, a reason and an expiry,
-/// and each rule's false-positive rate from how its alerts were closed.
+/// and each rule's false-positive rate from how its alerts were closed. Tuning is scoped like everything else:
+/// administrators and SOC analysts below the national centre suppress, see and revoke only suppressions of
+/// their establishments, owned by people of their establishments; exceptions apply everywhere and are the
+/// national centre's.
 /// </summary>
 public sealed class AlertTuning(VigieDbContext db, EstablishmentRegistry establishments, AlertOptions options, TimeProvider time)
 {
@@ -22,7 +25,7 @@ public sealed class AlertTuning(VigieDbContext db, EstablishmentRegistry establi
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    public async Task<AlertSuppression> AddSuppressionAsync(NewSuppression request, Actor actor, CancellationToken ct = default)
+    public async Task<AlertSuppression> AddSuppressionAsync(NewSuppression request, Actor actor, AccessScope scope, CancellationToken ct = default)
     {
         var ruleId = request.RuleId?.Trim();
         if (string.IsNullOrEmpty(ruleId) || ruleId.Length > 200)
@@ -35,9 +38,15 @@ public sealed class AlertTuning(VigieDbContext db, EstablishmentRegistry establi
         {
             var establishment = await establishments.FindAsync(request.Establishment, ct)
                 ?? throw VigieException.Invalid($"establishment '{request.Establishment}' does not exist");
+            if (!scope.Contains(establishment.Id))
+                throw VigieException.Forbidden($"establishment '{establishment.Code}' is outside your scope");
             establishmentId = establishment.Id;
         }
-        var (owner, reason, expires) = await ValidateAccountabilityAsync(request.Owner, request.Reason, request.ExpiresAt, ct);
+        else if (!scope.IsEverything)
+        {
+            throw VigieException.Forbidden("a suppression for every establishment is the national centre's: name an establishment of your scope ('establishment')");
+        }
+        var (owner, reason, expires) = await ValidateAccountabilityAsync(request.Owner, request.Reason, request.ExpiresAt, scope, ct);
         var suppression = new AlertSuppression
         {
             RuleId = ruleId,
@@ -54,10 +63,12 @@ public sealed class AlertTuning(VigieDbContext db, EstablishmentRegistry establi
         return suppression;
     }
 
-    public async Task<AlertFilter> AddFilterAsync(NewFilter request, Actor actor, CancellationToken ct = default)
+    public async Task<AlertFilter> AddFilterAsync(NewFilter request, Actor actor, AccessScope scope, CancellationToken ct = default)
     {
+        if (!scope.IsEverything)
+            throw VigieException.Forbidden("exceptions apply to every establishment: they are the national centre's; suppress for an establishment of your scope instead");
         var compiled = TuningFilter.Compile(request.Yaml ?? "");
-        var (owner, reason, expires) = await ValidateAccountabilityAsync(request.Owner, request.Reason, request.ExpiresAt, ct);
+        var (owner, reason, expires) = await ValidateAccountabilityAsync(request.Owner, request.Reason, request.ExpiresAt, scope, ct);
         var filter = new AlertFilter
         {
             Title = compiled.Filter.Title.Length > 200 ? compiled.Filter.Title[..200] : compiled.Filter.Title,
@@ -74,12 +85,15 @@ public sealed class AlertTuning(VigieDbContext db, EstablishmentRegistry establi
         return filter;
     }
 
-    private async Task<(string Owner, string Reason, DateTime Expires)> ValidateAccountabilityAsync(string? owner, string? reason, DateTime? expiresAt, CancellationToken ct)
+    private async Task<(string Owner, string Reason, DateTime Expires)> ValidateAccountabilityAsync(string? owner, string? reason, DateTime? expiresAt,
+        AccessScope scope, CancellationToken ct)
     {
         var name = Username.Normalise(owner ?? "");
         if (name.Length == 0)
             throw VigieException.Invalid("'owner' is required: the user who answers for this tuning");
-        if (!await db.Users.AnyAsync(u => u.Username == name, ct))
+        // A user outside the caller's scope is reported like one who does not exist: naming an owner never confirms a username.
+        var ownerEstablishment = await db.Users.AsNoTracking().Where(u => u.Username == name).Select(u => (Guid?)u.EstablishmentId).SingleOrDefaultAsync(ct);
+        if (ownerEstablishment is null || !scope.Contains(ownerEstablishment))
             throw VigieException.Invalid($"owner '{name}' is not a user of Vigie");
         var why = reason?.Trim() ?? "";
         if (why.Length is < 3 or > 1000)
@@ -94,22 +108,29 @@ public sealed class AlertTuning(VigieDbContext db, EstablishmentRegistry establi
         return (name, why, expires);
     }
 
-    public async Task<IReadOnlyList<AlertSuppression>> ListSuppressionsAsync(bool includeInactive, CancellationToken ct = default)
+    /// <summary>Whether a suppression is one the holder of <paramref name="scope"/> sees: those for every establishment are national.</summary>
+    private static bool Covers(AccessScope scope, AlertSuppression suppression) =>
+        scope.IsEverything || (suppression.EstablishmentId is not null && scope.Contains(suppression.EstablishmentId));
+
+    public async Task<IReadOnlyList<AlertSuppression>> ListSuppressionsAsync(bool includeInactive, AccessScope scope, CancellationToken ct = default)
     {
-        var all = await db.AlertSuppressions.AsNoTracking().OrderByDescending(s => s.Id).ToListAsync(ct);
-        return includeInactive ? all : all.Where(s => s.IsActive(Now)).ToList();
+        var all = (await db.AlertSuppressions.AsNoTracking().OrderByDescending(s => s.Id).ToListAsync(ct)).Where(s => Covers(scope, s));
+        return includeInactive ? all.ToList() : all.Where(s => s.IsActive(Now)).ToList();
     }
 
-    public async Task<IReadOnlyList<AlertFilter>> ListFiltersAsync(bool includeInactive, CancellationToken ct = default)
+    public async Task<IReadOnlyList<AlertFilter>> ListFiltersAsync(bool includeInactive, AccessScope scope, CancellationToken ct = default)
     {
+        if (!scope.IsEverything)
+            return [];
         var all = await db.AlertFilters.AsNoTracking().OrderByDescending(s => s.Id).ToListAsync(ct);
         return includeInactive ? all : all.Where(s => s.IsActive(Now)).ToList();
     }
 
-    public async Task<AlertSuppression> RevokeSuppressionAsync(long id, Actor actor, CancellationToken ct = default)
+    public async Task<AlertSuppression> RevokeSuppressionAsync(long id, Actor actor, AccessScope scope, CancellationToken ct = default)
     {
-        var s = await db.AlertSuppressions.SingleOrDefaultAsync(x => x.Id == id, ct)
-            ?? throw VigieException.NotFound($"suppression {id} does not exist");
+        var s = await db.AlertSuppressions.SingleOrDefaultAsync(x => x.Id == id, ct);
+        if (s is null || !Covers(scope, s))
+            throw VigieException.NotFound($"suppression {id} does not exist");
         if (s.RevokedAt is not null)
             throw VigieException.Conflict($"suppression {id} was already revoked");
         s.RevokedAt = Now;
@@ -118,9 +139,9 @@ public sealed class AlertTuning(VigieDbContext db, EstablishmentRegistry establi
         return s;
     }
 
-    public async Task<AlertFilter> RevokeFilterAsync(long id, Actor actor, CancellationToken ct = default)
+    public async Task<AlertFilter> RevokeFilterAsync(long id, Actor actor, AccessScope scope, CancellationToken ct = default)
     {
-        var f = await db.AlertFilters.SingleOrDefaultAsync(x => x.Id == id, ct)
+        var f = (scope.IsEverything ? await db.AlertFilters.SingleOrDefaultAsync(x => x.Id == id, ct) : null)
             ?? throw VigieException.NotFound($"exception {id} does not exist");
         if (f.RevokedAt is not null)
             throw VigieException.Conflict($"exception {id} was already revoked");
@@ -130,14 +151,17 @@ public sealed class AlertTuning(VigieDbContext db, EstablishmentRegistry establi
         return f;
     }
 
-    /// <summary>Per rule, over the alerts in scope: counts by resolution, the false-positive rate, and what tuning held back.</summary>
+    /// <summary>
+    /// Per rule, over the alerts in scope: counts by resolution, the false-positive rate, and what tuning held back
+    /// (the suppressions of the caller's establishments; the national exceptions for the national centre only).
+    /// </summary>
     public async Task<IReadOnlyList<RuleStats>> RuleStatsAsync(AlertVisibility visibility, CancellationToken ct = default)
     {
         var alerts = await visibility.Apply(db.Alerts.AsNoTracking())
             .Select(a => new { a.RuleId, a.Title, a.Status, a.Resolution, a.Id })
             .ToListAsync(ct);
-        var suppressions = await db.AlertSuppressions.AsNoTracking().ToListAsync(ct);
-        var filters = await db.AlertFilters.AsNoTracking().ToListAsync(ct);
+        var suppressions = (await db.AlertSuppressions.AsNoTracking().ToListAsync(ct)).Where(s => Covers(visibility.Scope, s)).ToList();
+        var filters = visibility.Scope.IsEverything ? await db.AlertFilters.AsNoTracking().ToListAsync(ct) : [];
         var ruleIds = alerts.Select(a => a.RuleId).Concat(suppressions.Select(s => s.RuleId)).Concat(filters.SelectMany(f => f.Rules)).Distinct(StringComparer.Ordinal);
         var result = new List<RuleStats>();
         foreach (var ruleId in ruleIds)

@@ -34,6 +34,7 @@ public sealed class UserAdministration(VigieDbContext db, SecurityEventWriter ev
             throw VigieException.Forbidden($"establishment '{establishment.Code}' is outside your scope");
         if (roles.Contains(Role.Patient) && roles.Count > 1)
             throw VigieException.Invalid("a patient account has only the patient role");
+        await EnsureLinksWithinAsync(request, scope, ct);
         if (await db.Users.AnyAsync(u => u.Username == username, ct))
             throw VigieException.Conflict($"user '{username}' already exists");
 
@@ -142,6 +143,32 @@ public sealed class UserAdministration(VigieDbContext db, SecurityEventWriter ev
         }
         return await db.Establishments.AsNoTracking().SingleOrDefaultAsync(e => e.Type == EstablishmentType.National, ct)
             ?? throw VigieException.Invalid("no national centre exists yet: create it first (vigie establishments add --type national …) or name an --establishment");
+    }
+
+    /// <summary>
+    /// A patient account reads the whole record it is linked to, and a clinician linked to a practitioner is in that
+    /// practitioner's care relationships: below the national centre, an administrator links accounts only to records
+    /// and practitioners registered within their scope. Absent and foreign ones are refused alike.
+    /// </summary>
+    private async Task EnsureLinksWithinAsync(NewUser request, AccessScope scope, CancellationToken ct)
+    {
+        if (scope.IsEverything)
+            return;
+        if (!string.IsNullOrWhiteSpace(request.PatientId))
+        {
+            var patient = request.PatientId;
+            var registeredAt = await db.PatientIdentities.AsNoTracking().Where(p => p.PatientId == patient).Select(p => new { p.EstablishmentId }).SingleOrDefaultAsync(ct);
+            if (registeredAt is null || !scope.Contains(registeredAt.EstablishmentId))
+                throw VigieException.Forbidden($"patient record '{patient}' is not one registered within your scope; the national centre links accounts to other records");
+        }
+        if (!string.IsNullOrWhiteSpace(request.PractitionerId))
+        {
+            var practitioner = request.PractitionerId;
+            var writtenAt = await db.FhirResources.AsNoTracking().Where(r => r.ResourceType == "Practitioner" && r.Id == practitioner && !r.Deleted)
+                .Select(r => new { r.EstablishmentId }).SingleOrDefaultAsync(ct);
+            if (writtenAt is null || !scope.Contains(writtenAt.EstablishmentId))
+                throw VigieException.Forbidden($"practitioner '{practitioner}' is not one registered within your scope; the national centre links accounts to other practitioners");
+        }
     }
 
     private static List<Role> ParseRoles(IReadOnlyList<string>? names)

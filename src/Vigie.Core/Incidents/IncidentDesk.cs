@@ -34,6 +34,7 @@ public sealed class IncidentDesk(VigieDbContext db, PlaybookLibrary playbooks, P
         var establishment = ResolveEstablishment(request.Establishment, alerts, actor, all);
         if (!visibility.Scope.Contains(establishment.Id))
             throw VigieException.Forbidden($"establishment '{establishment.Code}' is outside your scope");
+        EnsureWithin(establishment.Id, alerts, all);
 
         var severity = request.Severity is null
             ? alerts.Count == 0 ? AlertSeverity.Medium : alerts.Max(a => a.Severity)
@@ -215,6 +216,7 @@ public sealed class IncidentDesk(VigieDbContext db, PlaybookLibrary playbooks, P
         var incident = await FindAsync(id, visibility, ct: ct);
         visibility.EnsureResponder(incident, "adding alerts");
         var alerts = await LoadAlertsAsync(alertIds, visibility, ct);
+        EnsureWithin(incident.EstablishmentId, alerts, await db.Establishments.AsNoTracking().ToListAsync(ct));
         await LinkAlertsAsync(incident, alerts, actor, ct);
         incident.UpdatedAt = Now;
         await db.SaveChangesAsync(ct);
@@ -321,11 +323,17 @@ public sealed class IncidentDesk(VigieDbContext db, PlaybookLibrary playbooks, P
         var now = Now;
         var observables = await db.IncidentObservables.Where(o => o.IncidentId == id).ToListAsync(ct);
         var position = await db.IncidentTasks.Where(x => x.IncidentId == id).Select(x => (int?)x.Position).MaxAsync(ct) ?? 0;
+        var establishments = await db.Establishments.AsNoTracking().ToListAsync(ct);
+        var subtree = AccessScope.Subtree(target.EstablishmentId, establishments);
         foreach (var otherId in otherIds.Distinct())
         {
             var other = await FindAsync(otherId, visibility, ct: ct);
             if (other.Status == IncidentStatus.Closed)
                 throw VigieException.Conflict($"incident {otherId} is closed{(other.MergedIntoId is { } m ? $" (merged into {m})" : "")}: only open incidents are merged");
+            // Everything of the merged incident becomes readable by the target's establishment: it must lie within it.
+            if (!subtree.Contains(other.EstablishmentId))
+                throw VigieException.Invalid($"incident {otherId} belongs to {Code(other.EstablishmentId, establishments)}, outside {Code(target.EstablishmentId, establishments)}, whose people read incident {id}: "
+                    + "merge both into an incident of an establishment above them");
             foreach (var alert in await db.Alerts.Where(a => a.IncidentId == otherId).ToListAsync(ct))
                 alert.IncidentId = id;
             foreach (var task in await db.IncidentTasks.Where(t => t.IncidentId == otherId).OrderBy(t => t.Position).ToListAsync(ct))
@@ -530,6 +538,24 @@ public sealed class IncidentDesk(VigieDbContext db, PlaybookLibrary playbooks, P
             }
         }
     }
+
+    /// <summary>
+    /// Everyone of an incident's establishment reads its alerts, their fields and the observables drawn from them:
+    /// an alert of an establishment outside that subtree would reach people who may not see it.
+    /// </summary>
+    private static void EnsureWithin(Guid incidentEstablishment, List<Alert> alerts, List<Establishment> all)
+    {
+        var subtree = AccessScope.Subtree(incidentEstablishment, all);
+        foreach (var alert in alerts)
+        {
+            if (!subtree.Contains(alert.EstablishmentId))
+                throw VigieException.Invalid($"alert {alert.Id} belongs to {Code(alert.EstablishmentId, all)}, outside {Code(incidentEstablishment, all)}, whose people read the incident: "
+                    + "open the incident at an establishment above both (or leave 'establishment' out)");
+        }
+    }
+
+    private static string Code(Guid? establishment, List<Establishment> all) =>
+        all.FirstOrDefault(e => e.Id == establishment)?.Code ?? "no establishment";
 
     private static void AddPlaybookTasks(Incident incident, Playbook playbook)
     {

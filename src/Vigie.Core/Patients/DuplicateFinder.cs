@@ -17,7 +17,8 @@ public sealed class DuplicateFinder(VigieDbContext db, FhirResourceStore store)
     public const int Probable = 9;
     public const int Possible = 6;
 
-    public sealed record Candidate(string PatientId, string NationalId, int Score, string Level, IReadOnlyList<string> Reasons);
+    /// <summary>A likely duplicate; <see cref="EstablishmentId"/> is where its identity was registered.</summary>
+    public sealed record Candidate(string PatientId, string NationalId, int Score, string Level, IReadOnlyList<string> Reasons, Guid? EstablishmentId = null);
 
     public async Task<List<Candidate>> FindAsync(string patientId, CancellationToken ct = default)
     {
@@ -39,7 +40,7 @@ public sealed class DuplicateFinder(VigieDbContext db, FhirResourceStore store)
                 continue;
             var (score, reasons) = Score(facts, otherFacts);
             if (score >= Possible)
-                result.Add(new Candidate(other.PatientId, other.NationalId, score, score >= Probable ? "probable" : "possible", reasons));
+                result.Add(new Candidate(other.PatientId, other.NationalId, score, score >= Probable ? "probable" : "possible", reasons, other.EstablishmentId));
         }
         return result.OrderByDescending(c => c.Score).ToList();
     }

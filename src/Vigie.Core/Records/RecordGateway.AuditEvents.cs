@@ -32,12 +32,14 @@ public sealed partial class RecordGateway
         if (!long.TryParse(id, CultureInfo.InvariantCulture, out var seq))
             return await Finish(s, c, "read", "AuditEvent", id, null, Error(404, "not-found", $"AuditEvent/{id} does not exist"), null, ct);
         var entry = await db.AuditLedger.AsNoTracking().SingleOrDefaultAsync(e => e.Seq == seq, ct);
-        var decision = await decider.DecideAsync(s, new AccessRequest("read", "AuditEvent", entry?.PatientId, "N", null, c.Purpose, c.Justification), ct);
-        if (!decision.Permitted)
-            return await Finish(s, c, "read", "AuditEvent", id, null, Refusal(decision), decision, ct);
         var codes = await EstablishmentCodesAsync();
         var scope = await ScopeAsync(s, ct);
         var visible = entry is not null && await Visible(db.AuditLedger.AsNoTracking().Where(e => e.Seq == seq), s, scope, codes).AnyAsync(ct);
+        // An entry the caller may not see is decided, and this read recorded, without its patient: the ledger entry of
+        // the read becomes an event of the caller's establishment, which must not learn whose record entry n was about.
+        var decision = await decider.DecideAsync(s, new AccessRequest("read", "AuditEvent", visible ? entry!.PatientId : null, "N", null, c.Purpose, c.Justification), ct);
+        if (!decision.Permitted)
+            return await Finish(s, c, "read", "AuditEvent", id, null, Refusal(decision), decision, ct);
         if (entry is null || !visible)
             return await Finish(s, c, "read", "AuditEvent", id, null, Error(404, "not-found", $"AuditEvent/{id} does not exist"), decision, ct);
         var names = await EstablishmentNamesAsync(ct);

@@ -291,8 +291,12 @@ public sealed partial class RecordGateway(VigieDbContext db, FhirResourceStore s
             var result = Json(201, written.Json, $"{c.BaseUrl}/{type}/{written.Row.Id}/_history/{written.Row.VersionId.ToString(CultureInfo.InvariantCulture)}", written.Row.VersionId, written.Row.LastUpdated);
             if (type != "Patient")
                 return result;
-            // Duplicate detection on registration: the registrant is told, and the ledger keeps it.
-            var candidates = await duplicates.FindAsync(id, ct);
+            // Duplicate detection on registration: the registrant is told, and the ledger keeps it. Only candidates
+            // registered within the registrant's establishments are named: the header, the ledger entry and the event
+            // it becomes are read at the registrant's establishment, and a patient of another establishment is not
+            // theirs to learn of (the national centre finds every candidate with `vigie records duplicates`).
+            var scope = await ScopeAsync(s, ct);
+            var candidates = (await duplicates.FindAsync(id, ct)).Where(d => scope.Contains(d.EstablishmentId)).ToList();
             if (candidates.Count == 0)
                 return result;
             await Append(s, c, "duplicate-check", type, id, null, 201, decision,

@@ -12,7 +12,7 @@ namespace Vigie.Server.Api;
 /// <summary>
 /// The alert queue and triage. Administrators, SOC analysts and security officers act on every alert of their
 /// establishments' subtree; DPOs on the privacy alerts of theirs. Tuning (suppressions, exceptions) is central:
-/// administrators and SOC analysts only.
+/// administrators and SOC analysts only, suppressions within their scope, exceptions at the national centre.
 /// </summary>
 internal static class AlertEndpoints
 {
@@ -156,33 +156,35 @@ internal static class AlertEndpoints
     private static async Task<IResult> RulesAsync(CurrentUser current, AlertTuning tuning, CancellationToken ct) =>
         Results.Ok(new { items = await tuning.RuleStatsAsync(await VisibilityAsync(current, ct), ct) });
 
-    private static async Task<IResult> ListSuppressionsAsync(AlertTuning tuning, EstablishmentIndex index, bool? all, CancellationToken ct)
+    private static async Task<IResult> ListSuppressionsAsync(CurrentUser current, AlertTuning tuning, EstablishmentIndex index, bool? all, CancellationToken ct)
     {
         var establishments = await index.GetAsync(ct);
-        var list = await tuning.ListSuppressionsAsync(all ?? false, ct);
+        var list = await tuning.ListSuppressionsAsync(all ?? false, await current.ScopeAsync(ct), ct);
         return Results.Ok(new { items = list.Select(s => SuppressionView(s, establishments)) });
     }
 
     private static async Task<IResult> AddSuppressionAsync(SuppressionRequest request, CurrentUser current, AlertTuning tuning, EstablishmentIndex index, CancellationToken ct)
     {
-        var s = await tuning.AddSuppressionAsync(new AlertTuning.NewSuppression(request.RuleId, request.Entity, request.Establishment, request.Owner, request.Reason, request.ExpiresAt), current.Actor, ct);
+        var s = await tuning.AddSuppressionAsync(new AlertTuning.NewSuppression(request.RuleId, request.Entity, request.Establishment, request.Owner, request.Reason, request.ExpiresAt), current.Actor,
+            await current.ScopeAsync(ct), ct);
         return Results.Created($"/api/v1/alerts/suppressions/{s.Id}", SuppressionView(s, await index.GetAsync(ct)));
     }
 
     private static async Task<IResult> RevokeSuppressionAsync(long id, CurrentUser current, AlertTuning tuning, EstablishmentIndex index, CancellationToken ct) =>
-        Results.Ok(SuppressionView(await tuning.RevokeSuppressionAsync(id, current.Actor, ct), await index.GetAsync(ct)));
+        Results.Ok(SuppressionView(await tuning.RevokeSuppressionAsync(id, current.Actor, await current.ScopeAsync(ct), ct), await index.GetAsync(ct)));
 
-    private static async Task<IResult> ListExceptionsAsync(AlertTuning tuning, bool? all, CancellationToken ct) =>
-        Results.Ok(new { items = (await tuning.ListFiltersAsync(all ?? false, ct)).Select(ExceptionView) });
+    private static async Task<IResult> ListExceptionsAsync(CurrentUser current, AlertTuning tuning, bool? all, CancellationToken ct) =>
+        Results.Ok(new { items = (await tuning.ListFiltersAsync(all ?? false, await current.ScopeAsync(ct), ct)).Select(ExceptionView) });
 
     private static async Task<IResult> AddExceptionAsync(ExceptionRequest request, CurrentUser current, AlertTuning tuning, CancellationToken ct)
     {
-        var f = await tuning.AddFilterAsync(new AlertTuning.NewFilter(request.Yaml, request.Owner, request.Reason, request.ExpiresAt), current.Actor, ct);
+        var f = await tuning.AddFilterAsync(new AlertTuning.NewFilter(request.Yaml, request.Owner, request.Reason, request.ExpiresAt), current.Actor,
+            await current.ScopeAsync(ct), ct);
         return Results.Created($"/api/v1/alerts/exceptions/{f.Id}", ExceptionView(f));
     }
 
     private static async Task<IResult> RevokeExceptionAsync(long id, CurrentUser current, AlertTuning tuning, CancellationToken ct) =>
-        Results.Ok(ExceptionView(await tuning.RevokeFilterAsync(id, current.Actor, ct)));
+        Results.Ok(ExceptionView(await tuning.RevokeFilterAsync(id, current.Actor, await current.ScopeAsync(ct), ct)));
 
     private static object SuppressionView(AlertSuppression s, IReadOnlyDictionary<Guid, Vigie.Core.Establishments.Establishment> all) => new
     {
