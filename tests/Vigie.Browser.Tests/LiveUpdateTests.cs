@@ -21,6 +21,13 @@ public sealed class LiveUpdateTests(BrowserFixture fixture)
         await Assertions.Expect(fresh.First).ToBeVisibleAsync(new() { Timeout = 10_000 });
         (await fresh.First.InnerTextAsync()).ShouldContain("rssi.chu");
         navigations.ShouldBe(0);
+
+        // The live row tells the same time, in the reader's zone, as the page rendered by the server does.
+        var instant = await fresh.First.Locator("time").GetAttributeAsync("datetime");
+        var liveTime = await fresh.First.Locator("time").InnerTextAsync();
+        await page.ReloadAsync();
+        var rendered = page.Locator("tbody[data-live=security-event] tr", new() { HasText = "sign-in-failed" }).Filter(new() { HasText = "rssi.chu" }).First.Locator("time");
+        (await rendered.InnerTextAsync()).ShouldBe(liveTime, $"event at {instant}");
         await page.Context.CloseAsync();
     }
 

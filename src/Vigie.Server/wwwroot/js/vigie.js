@@ -30,9 +30,12 @@
   if (targets.length === 0 || !window.EventSource) { return; }
   var body = document.body;
   var formatter = new Intl.DateTimeFormat(body.dataset.lang === "en" ? "en-GB" : "fr-FR", {
-    timeZone: body.dataset.zone || "Africa/Casablanca", year: "numeric", month: body.dataset.lang === "en" ? "short" : "2-digit",
+    timeZone: "UTC", year: "numeric", month: body.dataset.lang === "en" ? "short" : "2-digit",
     day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false
   });
+  // The reader's wall clock: the server's offset of their zone applied to the UTC instant (see _Layout).
+  var offsetMinutes = parseInt(body.dataset.offset || "0", 10) || 0;
+  function local(utc) { return new Date(new Date(utc).getTime() + offsetMinutes * 60000); }
   function cell(text, className) {
     var td = document.createElement("td");
     td.textContent = text == null ? "" : String(text);
@@ -47,7 +50,7 @@
       var time = document.createElement("td");
       var t = document.createElement("time");
       t.dateTime = d.time_utc;
-      t.textContent = formatter.format(new Date(d.time_utc)).replace(",", "");
+      t.textContent = formatter.format(local(d.time_utc)).replace(",", "");
       time.appendChild(t);
       tr.appendChild(time);
       tr.appendChild(cell(d.action));
@@ -102,7 +105,7 @@
     var seen = document.createElement("td");
     var t = document.createElement("time");
     t.dateTime = d.last_seen_utc;
-    t.textContent = formatter.format(new Date(d.last_seen_utc)).replace(",", "");
+    t.textContent = formatter.format(local(d.last_seen_utc)).replace(",", "");
     seen.appendChild(t);
     tr.appendChild(seen);
     var status = document.createElement("td");
