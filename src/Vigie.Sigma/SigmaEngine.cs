@@ -190,49 +190,72 @@ public sealed class SigmaEngine
         return -1;
     }
 
-    internal RuleBucket BucketFor(EvaluationContext context, string?[] values, System.Text.StringBuilder key)
+    /// <summary>
+    /// The rules that apply to the event: its logsource signature (the values of the discriminating fields) is
+    /// hashed without allocating and looked up in the evaluator's own cache first. Building the signature as a
+    /// string for every event (a StringBuilder, a join, a case-insensitive hash of ~60 characters) cost 1.1 µs
+    /// per EVTX record, 6 % of a whole-corpus scan.
+    /// </summary>
+    internal RuleBucket BucketFor(EvaluationContext context, BucketCache cache)
     {
         if (_allRules is not null)
             return _allRules;
-        key.Clear();
+        var values = cache.Values;
         // An anchor field present (a Windows channel) limits the look-ups to the fields that decide such events.
         bool[]? deciding = null;
+        var anchor = -1;
         for (var a = 0; a < _anchors.Length; a++)
         {
             if (context.TryGet(_discriminators[_anchors[a].Anchor], out _))
             {
                 deciding = _anchors[a].Deciding;
-                key.Append((char)('a' + a));
+                anchor = a;
                 break;
             }
         }
+        var hash = anchor;
+        var simple = true;
         for (var i = 0; i < _discriminators.Length; i++)
         {
-            if (deciding is not null && !deciding[i])
-            {
-                values[i] = null;
-                continue;
-            }
             string? text = null;
-            if (context.TryGet(_discriminators[i], out var v))
+            if ((deciding is null || deciding[i]) && context.TryGet(_discriminators[i], out var v))
             {
-                text = v.Kind == Events.SigmaValueKind.List
-                    ? string.Join('\n', v.Items!.Select(x => x.Text))
-                    : v.Text ?? "";
                 if (!_discriminatorNeedsValue[i])
+                {
                     text = "";
+                }
+                else if (v.Kind == Events.SigmaValueKind.List)
+                {
+                    text = string.Join('\n', v.Items!.Select(x => x.Text));
+                    simple = false;
+                }
+                else
+                {
+                    text = v.Text ?? "";
+                }
             }
             values[i] = text;
-            key.Append(text is null ? "\u0002" : text).Append('\u0001');
+            hash = HashCode.Combine(hash, text is null ? -1 : string.GetHashCode(text, StringComparison.OrdinalIgnoreCase));
         }
+        if (simple && cache.TryFind(hash, anchor, values, out var cached))
+            return cached;
+        var key = cache.Key.Clear();
+        if (anchor >= 0)
+            key.Append((char)('a' + anchor));
+        foreach (var text in values)
+            key.Append(text is null ? "\u0002" : text).Append('\u0001');
         var signature = key.ToString();
-        if (_buckets.TryGetValue(signature, out var bucket))
-            return bucket;
-        for (var i = 0; i < values.Length; i++)
-            values[i] = values[i]?.ToLowerInvariant();
-        bucket = BuildBucket(values);
-        if (_buckets.Count < MaxCachedSignatures)
-            _buckets.TryAdd(signature, bucket);
+        if (!_buckets.TryGetValue(signature, out var bucket))
+        {
+            var lowered = new string?[values.Length];
+            for (var i = 0; i < values.Length; i++)
+                lowered[i] = values[i]?.ToLowerInvariant();
+            bucket = BuildBucket(lowered);
+            if (_buckets.Count < MaxCachedSignatures)
+                _buckets.TryAdd(signature, bucket);
+        }
+        if (simple)
+            cache.Add(hash, anchor, values, bucket);
         return bucket;
     }
 

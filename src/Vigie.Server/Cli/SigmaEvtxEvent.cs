@@ -7,7 +7,7 @@ namespace Vigie.Server.Cli;
 /// An EVTX record seen by the Sigma engine: fields are looked up by name in the record itself (System names,
 /// EventData and UserData names), without rendering JSON. Numbers stay numbers; repeated values become lists.
 /// </summary>
-internal sealed class SigmaEvtxEvent(EvtxRecord record) : ISigmaEvent
+internal sealed class SigmaEvtxEvent(EvtxRecord record) : ISigmaEvent, ITextValueSource
 {
     public EvtxRecord Record { get; } = record;
 
@@ -59,6 +59,42 @@ internal sealed class SigmaEvtxEvent(EvtxRecord record) : ISigmaEvent
             else if (value.Kind != SigmaValueKind.Null)
                 values.Add(value);
         }
+    }
+
+    /// <summary>
+    /// Every value's text for keyword searches, read in place: strings straight from the chunk, other values rendered
+    /// into one buffer. One keyword rule (Mimikatz keywords) applies to every Windows event, and rendering every
+    /// field as a string for it cost about 1 µs per record (6 % of a whole-corpus scan).
+    /// </summary>
+    public void VisitText<TVisitor>(ref TVisitor visitor) where TVisitor : struct, ITextVisitor, allows ref struct
+    {
+        Span<char> buffer = stackalloc char[256];
+        foreach (var field in Record.Fields)
+        {
+            foreach (var value in field.Values)
+            {
+                if (value.IsNull)
+                    continue;
+                if (value.TryGetChars(out var chars))
+                {
+                    visitor.Visit(chars);
+                    continue;
+                }
+                if (value.TryFormat(buffer, out var written))
+                {
+                    visitor.Visit(buffer[..written]);
+                    continue;
+                }
+                // Longer renderings (binary values as hexadecimal) are rare.
+                visitor.Visit(value.ToString());
+            }
+        }
+    }
+
+    public bool TryGetRawJson(out ReadOnlySpan<byte> utf8)
+    {
+        utf8 = default;
+        return false;
     }
 
     /// <summary>A copy of every field that no longer needs the record's chunk, for events kept after their batch.</summary>
