@@ -13,7 +13,6 @@ namespace Vigie.Server.Cli;
 /// <summary><c>vigie sigma check</c> and <c>vigie sigma scan</c>: load Sigma rules, run them over event files.</summary>
 internal static class SigmaCommands
 {
-    private static readonly JsonWriterOptions Compact = new() { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Command Create()
     {
@@ -128,6 +127,7 @@ internal static class SigmaCommands
         var byLevel = new Dictionary<SigmaLevel, int>();
         var reportedCount = 0;
         using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { AutoFlush = false };
+        using var jsonLines = new SigmaJsonLines(stdout.BaseStream);
         var clock = Stopwatch.StartNew();
         var lastProgress = TimeSpan.Zero;
         long events = 0;
@@ -161,7 +161,7 @@ internal static class SigmaCommands
                     if (results[i] is { } matched)
                     {
                         var live = batch[i].Event;
-                        DateTimeOffset? time = SigmaEventTime.TryGetTime(live, out var t) ? t : null;
+                        DateTimeOffset? time = TryGetTime(live, out var t) ? t : null;
                         var recordId = SigmaEventTime.GetRecordId(live);
                         // Only events that correlations or the CSV timeline read again outlive the batch;
                         // JSON lines are written at once, so memory stays flat whatever the number of matches.
@@ -177,7 +177,7 @@ internal static class SigmaCommands
                             }
                             if (reportedRule && output == "jsonl")
                             {
-                                WriteJsonLines(stdout, [new Hit(rule, null, path, index + i, time, recordId, null)]);
+                                jsonLines.WriteMatch(rule, path, index + i, time, recordId);
                             }
                             else if (reportedRule)
                             {
@@ -238,7 +238,9 @@ internal static class SigmaCommands
         switch (output)
         {
             case "jsonl":
-                WriteJsonLines(stdout, selectedCorrelations);
+                foreach (var c in selectedCorrelations)
+                    jsonLines.WriteCorrelation(c.Correlation!, CorrelationTypeName(c.Correlation!.Correlation.Type));
+                jsonLines.Flush();
                 break;
             case "csv":
                 WriteCsv(stdout, reported);
@@ -281,57 +283,11 @@ internal static class SigmaCommands
         return files;
     }
 
-    private static string LevelName(SigmaLevel level) => level == SigmaLevel.None ? "" : level.ToString().ToLowerInvariant();
+    private static string LevelName(SigmaLevel level) => SigmaJsonLines.LevelName(level);
 
-    private static void WriteJsonLines(StreamWriter writer, List<Hit> hits)
-    {
-        var buffer = new MemoryStream();
-        foreach (var hit in hits)
-        {
-            buffer.SetLength(0);
-            using (var json = new Utf8JsonWriter(buffer, Compact))
-            {
-                json.WriteStartObject();
-                if (hit.Rule is { } rule)
-                {
-                    json.WriteString("rule_id", rule.Id ?? rule.Name);
-                    json.WriteString("rule_title", rule.Title);
-                    json.WriteString("level", LevelName(rule.Level));
-                    json.WriteStartArray("tags");
-                    foreach (var tag in rule.Tags)
-                        json.WriteStringValue(tag);
-                    json.WriteEndArray();
-                    json.WriteString("input", hit.Input);
-                    json.WriteNumber("event_index", hit.EventIndex);
-                    if (hit.Time is { } time)
-                        json.WriteString("timestamp", SigmaEventTime.Format(time));
-                    if (hit.RecordId is not null)
-                        json.WriteString("record_id", hit.RecordId);
-                }
-                else
-                {
-                    var c = hit.Correlation!;
-                    json.WriteString("rule_id", c.Correlation.Id ?? c.Correlation.Name);
-                    json.WriteString("rule_title", c.Correlation.Title);
-                    json.WriteString("level", LevelName(c.Correlation.Level));
-                    json.WriteStartArray("tags");
-                    foreach (var tag in c.Correlation.Tags)
-                        json.WriteStringValue(tag);
-                    json.WriteEndArray();
-                    json.WriteString("correlation", CorrelationTypeName(c.Correlation.Type));
-                    json.WriteString("timestamp", SigmaEventTime.Format(c.Time));
-                    json.WriteStartObject("group");
-                    for (var i = 0; i < c.Group.Count; i++)
-                        json.WriteString(c.Correlation.GroupBy[i], c.Group[i]);
-                    json.WriteEndObject();
-                    json.WriteNumber("value", c.Value);
-                    json.WriteNumber("event_count", c.EventCount);
-                }
-                json.WriteEndObject();
-            }
-            writer.WriteLine(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
-        }
-    }
+    /// <summary>The event's time: read from an EVTX record's typed value when it has one, parsed from text otherwise.</summary>
+    private static bool TryGetTime(ISigmaEvent e, out DateTimeOffset time) =>
+        e is SigmaEvtxEvent evtx ? evtx.TryGetTime(out time) : SigmaEventTime.TryGetTime(e, out time);
 
     private static string CorrelationTypeName(SigmaCorrelationType type) => type switch
     {

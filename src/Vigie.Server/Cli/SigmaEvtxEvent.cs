@@ -62,6 +62,23 @@ internal sealed class SigmaEvtxEvent(EvtxRecord record) : ISigmaEvent, ITextValu
     }
 
     /// <summary>
+    /// The event time as <see cref="SigmaEventTime.TryGetTime"/> finds it, read from the record's typed
+    /// <c>SystemTime</c> (a FILETIME, rendered in full precision, so parsing its text gives the same instant) instead
+    /// of parsing its text: the parse cost about 0.4 µs per matched record.
+    /// </summary>
+    public bool TryGetTime(out DateTimeOffset time)
+    {
+        if (!TryGetField(SigmaEventTime.DefaultTimeFields[0], out _)
+            && Record.TryGetField("SystemTime", out var field) && field.Count == 1 && !field.IsList
+            && field.Value.Type is EvtxValueType.FileTime or EvtxValueType.SystemTime && field.Value.TryGetDateTime(out var utc))
+        {
+            time = new DateTimeOffset(utc.Ticks, TimeSpan.Zero);
+            return true;
+        }
+        return SigmaEventTime.TryGetTime(this, out time);
+    }
+
+    /// <summary>
     /// Every value's text for keyword searches, read in place: strings straight from the chunk, other values rendered
     /// into one buffer. One keyword rule (Mimikatz keywords) applies to every Windows event, and rendering every
     /// field as a string for it cost about 1 µs per record (6 % of a whole-corpus scan).
