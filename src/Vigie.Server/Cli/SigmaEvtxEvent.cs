@@ -61,21 +61,28 @@ internal sealed class SigmaEvtxEvent(EvtxRecord record) : ISigmaEvent, ITextValu
         }
     }
 
+    private static readonly string[][] TimeFields = [.. SigmaEventTime.DefaultTimeFields.Select(f => new[] { f })];
+
     /// <summary>
-    /// The event time as <see cref="SigmaEventTime.TryGetTime"/> finds it, read from the record's typed
-    /// <c>SystemTime</c> (a FILETIME, rendered in full precision, so parsing its text gives the same instant) instead
-    /// of parsing its text: the parse cost about 0.4 µs per matched record.
+    /// The event time as <see cref="SigmaEventTime.TryGetTime"/> finds it (the first time field that holds a date),
+    /// read from the record's typed <c>TimeCreated</c> (a FILETIME, rendered in full precision, so parsing its
+    /// text gives the same instant) instead of parsing its text: the parse cost about 0.4 µs per matched record.
     /// </summary>
     public bool TryGetTime(out DateTimeOffset time)
     {
-        if (!TryGetField(SigmaEventTime.DefaultTimeFields[0], out _)
-            && Record.TryGetField("SystemTime", out var field) && field.Count == 1 && !field.IsList
-            && field.Value.Type is EvtxValueType.FileTime or EvtxValueType.SystemTime && field.Value.TryGetDateTime(out var utc))
+        foreach (var names in TimeFields)
         {
-            time = new DateTimeOffset(utc.Ticks, TimeSpan.Zero);
-            return true;
+            if (Record.TryGetField(names[0], out var field) && field.Count == 1 && !field.IsList
+                && field.Value.Type is EvtxValueType.FileTime or EvtxValueType.SystemTime && field.Value.TryGetDateTime(out var utc))
+            {
+                time = new DateTimeOffset(utc.Ticks, TimeSpan.Zero);
+                return true;
+            }
+            if (SigmaEventTime.TryGetTime(this, out time, names))
+                return true;
         }
-        return SigmaEventTime.TryGetTime(this, out time);
+        time = default;
+        return false;
     }
 
     /// <summary>

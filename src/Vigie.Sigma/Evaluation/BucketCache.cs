@@ -15,13 +15,14 @@ internal sealed class BucketCache(int discriminators)
     /// <summary>Scratch space for the signature text, on a miss.</summary>
     public System.Text.StringBuilder Key { get; } = new();
 
-    public bool TryFind(int hash, int anchor, string?[] values, out RuleBucket bucket)
+    /// <summary>The bucket cached for these values of <paramref name="fields"/> (the others are absent for this anchor).</summary>
+    public bool TryFind(int hash, int anchor, string?[] values, int[] fields, out RuleBucket bucket)
     {
         if (_entries.TryGetValue(hash, out var entry))
         {
             for (; entry is not null; entry = entry.Next)
             {
-                if (entry.Anchor == anchor && SameValues(entry.Values, values))
+                if (entry.Anchor == anchor && SameValues(entry.Values, values, fields))
                 {
                     bucket = entry.Bucket;
                     return true;
@@ -40,9 +41,9 @@ internal sealed class BucketCache(int discriminators)
         _entries[hash] = new Entry(anchor, (string?[])values.Clone(), bucket, next);
     }
 
-    private static bool SameValues(string?[] a, string?[] b)
+    private static bool SameValues(string?[] a, string?[] b, int[] fields)
     {
-        for (var i = 0; i < a.Length; i++)
+        foreach (var i in fields)
         {
             var x = a[i];
             var y = b[i];
