@@ -96,6 +96,19 @@ internal static class SigmaCommands
         return command;
     }
 
+    /// <summary>Events of one input read together, evaluated on the thread pool, then reported in input order.</summary>
+    private sealed class ScanBatch(string path, int firstIndex, int capacity)
+    {
+        public string Path { get; } = path;
+        /// <summary>The input position of the first event (event_index).</summary>
+        public int FirstIndex { get; } = firstIndex;
+        public List<SigmaInputEvent> Events { get; } = new(capacity);
+        public List<SigmaRule>?[] Results { get; } = new List<SigmaRule>?[capacity];
+        /// <summary>Buffers that no later batch reads, released once this one is reported.</summary>
+        public List<IDisposable> Release { get; } = [];
+        public Task? Evaluation { get; set; }
+    }
+
     private sealed record Hit(SigmaRule? Rule, SigmaCorrelationMatch? Correlation, string Input, int EventIndex, DateTimeOffset? Time, string? RecordId, ISigmaEvent? Event);
 
     private static int Scan(string[] rulePaths, string[] inputs, string output, string? minLevel, string[] statuses, string mappingName,
@@ -132,89 +145,104 @@ internal static class SigmaCommands
         var lastProgress = TimeSpan.Zero;
         long events = 0;
         const int BatchSize = 4096;
-        var batch = new List<SigmaInputEvent>(BatchSize);
         var owned = new List<IDisposable>();
-        var results = new List<SigmaRule>?[BatchSize];
         var files = ExpandInputs(inputs);
         SigmaEventInputs.Warn = message => Console.Error.WriteLine($"vigie: {message}");
+        // Batches are evaluated on the thread pool (both cores) while this thread reads the next batch and reports the
+        // previous one: evaluating, then reporting, one batch at a time left a core idle for a third of a scan.
+        ScanBatch? inFlight = null;
         foreach (var path in files)
         {
-            var index = 0;
+            var batch = new ScanBatch(path, 0, BatchSize);
             foreach (var e in SigmaEventInputs.Read(path, owned))
             {
-                batch.Add(e);
-                if (batch.Count == BatchSize)
-                    Flush();
-            }
-            Flush();
-
-            void Flush()
-            {
-                cancellation.ThrowIfCancellationRequested();
-                Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = cancellation }, i =>
+                batch.Events.Add(e);
+                if (batch.Events.Count == BatchSize)
                 {
-                    var matches = new List<SigmaRule>();
-                    results[i] = evaluators.Value!.Evaluate(batch[i].Event, matches) > 0 ? matches : null;
-                });
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    if (results[i] is { } matched)
-                    {
-                        var live = batch[i].Event;
-                        DateTimeOffset? time = TryGetTime(live, out var t) ? t : null;
-                        var recordId = SigmaEventTime.GetRecordId(live);
-                        // Only events that correlations or the CSV timeline read again outlive the batch;
-                        // JSON lines are written at once, so memory stays flat whatever the number of matches.
-                        ISigmaEvent? kept = null;
-                        foreach (var rule in matched)
-                        {
-                            var reportedRule = !engine.IsCorrelationOnly(rule) && Selected(rule.Level, rule.Status);
-                            var feedsCorrelation = (rule.Id is not null && feeding.Contains(rule.Id)) || (rule.Name is not null && feeding.Contains(rule.Name));
-                            if (reportedRule)
-                            {
-                                byLevel[rule.Level] = byLevel.GetValueOrDefault(rule.Level) + 1;
-                                reportedCount++;
-                            }
-                            if (reportedRule && output == "jsonl")
-                            {
-                                jsonLines.WriteMatch(rule, path, index + i, time, recordId);
-                            }
-                            else if (reportedRule)
-                            {
-                                kept ??= output == "csv" ? batch[i].Persist() : null;
-                                hits.Add(new Hit(rule, null, path, index + i, time, recordId, kept));
-                            }
-                            if (feedsCorrelation)
-                            {
-                                kept ??= batch[i].Persist();
-                                correlationInputs.Add(new Hit(rule, null, path, index + i, time, recordId, kept));
-                            }
-                        }
-                    }
-                    results[i] = null;
-                }
-                index += batch.Count;
-                events += batch.Count;
-                batch.Clear();
-                // The document being read may still back the next batch's first events: keep the last one.
-                var keep = owned.Count > 0 ? owned[^1] : null;
-                foreach (var buffer in owned)
-                {
-                    if (!ReferenceEquals(buffer, keep))
-                        buffer.Dispose();
-                }
-                owned.Clear();
-                if (keep is not null)
-                    owned.Add(keep);
-                if (clock.Elapsed - lastProgress > TimeSpan.FromSeconds(2))
-                {
-                    lastProgress = clock.Elapsed;
-                    Console.Error.WriteLine($"vigie: {events:N0} events scanned ({events / clock.Elapsed.TotalSeconds:N0}/s), {reportedCount:N0} matches");
+                    Dispatch(batch);
+                    batch = new ScanBatch(path, batch.FirstIndex + BatchSize, BatchSize);
                 }
             }
+            if (batch.Events.Count > 0)
+                Dispatch(batch);
         }
+        if (inFlight is not null)
+            Report(inFlight);
         foreach (var buffer in owned)
             buffer.Dispose();
+
+        void Dispatch(ScanBatch batch)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            // The document being read may still back the next batch's first events: keep the last one; the others are
+            // released once this batch is reported.
+            if (owned.Count > 1)
+            {
+                batch.Release.AddRange(owned.Take(owned.Count - 1));
+                owned.RemoveRange(0, owned.Count - 1);
+            }
+            var batchEvents = batch.Events;
+            var results = batch.Results;
+            batch.Evaluation = Task.Run(() => Parallel.For(0, batchEvents.Count, new ParallelOptions { CancellationToken = cancellation }, i =>
+            {
+                var matches = new List<SigmaRule>();
+                results[i] = evaluators.Value!.Evaluate(batchEvents[i].Event, matches) > 0 ? matches : null;
+            }), cancellation);
+            var previous = inFlight;
+            inFlight = batch;
+            if (previous is not null)
+                Report(previous);
+        }
+
+        void Report(ScanBatch batch)
+        {
+            batch.Evaluation!.GetAwaiter().GetResult();
+            var path = batch.Path;
+            var index = batch.FirstIndex;
+            for (var i = 0; i < batch.Events.Count; i++)
+            {
+                if (batch.Results[i] is not { } matched)
+                    continue;
+                var live = batch.Events[i].Event;
+                DateTimeOffset? time = TryGetTime(live, out var t) ? t : null;
+                var recordId = SigmaEventTime.GetRecordId(live);
+                // Only events that correlations or the CSV timeline read again outlive the batch;
+                // JSON lines are written at once, so memory stays flat whatever the number of matches.
+                ISigmaEvent? kept = null;
+                foreach (var rule in matched)
+                {
+                    var reportedRule = !engine.IsCorrelationOnly(rule) && Selected(rule.Level, rule.Status);
+                    var feedsCorrelation = (rule.Id is not null && feeding.Contains(rule.Id)) || (rule.Name is not null && feeding.Contains(rule.Name));
+                    if (reportedRule)
+                    {
+                        byLevel[rule.Level] = byLevel.GetValueOrDefault(rule.Level) + 1;
+                        reportedCount++;
+                    }
+                    if (reportedRule && output == "jsonl")
+                    {
+                        jsonLines.WriteMatch(rule, path, index + i, time, recordId);
+                    }
+                    else if (reportedRule)
+                    {
+                        kept ??= output == "csv" ? batch.Events[i].Persist() : null;
+                        hits.Add(new Hit(rule, null, path, index + i, time, recordId, kept));
+                    }
+                    if (feedsCorrelation)
+                    {
+                        kept ??= batch.Events[i].Persist();
+                        correlationInputs.Add(new Hit(rule, null, path, index + i, time, recordId, kept));
+                    }
+                }
+            }
+            events += batch.Events.Count;
+            foreach (var buffer in batch.Release)
+                buffer.Dispose();
+            if (clock.Elapsed - lastProgress > TimeSpan.FromSeconds(2))
+            {
+                lastProgress = clock.Elapsed;
+                Console.Error.WriteLine($"vigie: {events:N0} events scanned ({events / clock.Elapsed.TotalSeconds:N0}/s), {reportedCount:N0} matches");
+            }
+        }
 
         var correlator = new SigmaCorrelator(set);
         var correlated = new List<Hit>();

@@ -73,7 +73,8 @@ internal static class SigmaEventInputs
             // Chunks are parsed ahead on the thread pool, a few at a time, while the records of earlier ones are
             // evaluated: parsed on the reading thread, they held both cores back (2.5 µs of every record's ~10 µs).
             var ahead = new Queue<(EvtxChunk Chunk, Task<IReadOnlyList<EvtxRecord>> Records)>();
-            var lookAhead = Math.Max(2, Environment.ProcessorCount * 2);
+            // Sixteen chunks (about a thousand dense records) per core keep the parsing ahead of a batch being read.
+            var lookAhead = Math.Max(2, Environment.ProcessorCount) * 16;
             var headerReported = ReportHeaderDiagnostics(reader, 0);
             using var chunks = reader.ReadChunks().GetEnumerator();
             while (true)
