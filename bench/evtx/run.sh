@@ -26,21 +26,23 @@ size=$(stat -c %s "$work/large.evtx")
 
 row() { # name, command...
     local name=$1; shift
+    local load
+    load=$(cut -d' ' -f1 /proc/loadavg)
     /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" > /dev/null 2> "$work/stderr" || { echo "$name failed:" >&2; cat "$work/stderr" >&2; return 1; }
     read -r seconds user system kilobytes < "$work/time"
-    awk -v n="$name" -v c="$count" -v s="$seconds" -v u="$user" -v y="$system" -v k="$kilobytes" \
-        'BEGIN { printf "| %s | %d | %.2f | %.0f | %.2f | %.0f | %.0f |\n", n, c, s, c / s, u + y, c / (u + y), k / 1024 }'
+    awk -v n="$name" -v c="$count" -v s="$seconds" -v u="$user" -v y="$system" -v k="$kilobytes" -v l="$load" \
+        'BEGIN { printf "| %s | %d | %.2f | %.0f | %.2f | %.0f | %.0f | %s |\n", n, c, s, c / s, u + y, c / (u + y), k / 1024, l }'
 }
 
 echo "file: $count records, $((size / 1048576)) MiB, $(( (size - 4096) / 65536 )) chunks; $(nproc) cores; $(date -u '+%Y-%m-%d %H:%M UTC'); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| reader | records | wall seconds | records/s (wall) | CPU seconds | records per CPU second | peak memory (MiB) |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| reader | records | wall seconds | records/s (wall) | CPU seconds | records per CPU second | peak memory (MiB) | load average at start |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 row "vigie evtx dump --output jsonl" "$vigie" evtx dump "$work/large.evtx" --output jsonl
 if command -v evtxexport > /dev/null; then
     row "evtxexport (libevtx-utils)" evtxexport "$work/large.evtx"
 else
-    echo "| evtxexport | not installed (apt-get install libevtx-utils) | | | | | |"
+    echo "| evtxexport | not installed (apt-get install libevtx-utils) | | | | | | |"
 fi
 corpus=()
 for folder in rules rules-emerging-threats rules-threat-hunting rules-placeholder rules-compliance; do

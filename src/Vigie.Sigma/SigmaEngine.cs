@@ -18,7 +18,8 @@ public sealed class SigmaEngine
     private readonly int[] _discriminators;
     private readonly bool[] _discriminatorNeedsValue;
     // Per anchor: its discriminator index, and which discriminators decide an event that carries it.
-    private readonly (int Anchor, bool[] Deciding)[] _anchors = [];
+    private readonly (int Anchor, bool[] Deciding, int[] Fields)[] _anchors = [];
+    private readonly int[] _allDiscriminators;
     private readonly ConcurrentDictionary<string, RuleBucket> _buckets = new(StringComparer.OrdinalIgnoreCase);
     private readonly RuleBucket? _allRules;
     private readonly HashSet<SigmaRule> _correlationOnly = [];
@@ -36,6 +37,7 @@ public sealed class SigmaEngine
         RuleSet = set;
         Rules = [.. rules.Select(r => r.Rule)];
         _discriminatorNeedsValue = new bool[discriminators.Length];
+        _allDiscriminators = [.. Enumerable.Range(0, discriminators.Length)];
         if (catalog is not null)
         {
             var names = catalog.DiscriminatorFields;
@@ -44,7 +46,13 @@ public sealed class SigmaEngine
                 var deciding = new bool[names.Count];
                 for (var i = 0; i < names.Count; i++)
                     deciding[i] = names[i] == a.Field || a.Deciding.Contains(names[i]);
-                return (IndexOf(names, a.Field), deciding);
+                var fields = new List<int>();
+                for (var i = 0; i < deciding.Length; i++)
+                {
+                    if (deciding[i])
+                        fields.Add(i);
+                }
+                return (IndexOf(names, a.Field), deciding, fields.ToArray());
             })];
             foreach (var definition in catalog.All)
             {
@@ -190,51 +198,89 @@ public sealed class SigmaEngine
         return -1;
     }
 
-    internal RuleBucket BucketFor(EvaluationContext context, string?[] values, System.Text.StringBuilder key)
+    /// <summary>
+    /// The rules that apply to the event: its logsource signature (the values of the discriminating fields) is
+    /// hashed without allocating and looked up in the evaluator's own cache first. Building the signature as a
+    /// string for every event (a StringBuilder, a join, a case-insensitive hash of ~60 characters) cost 1.1 µs
+    /// per EVTX record, 6 % of a whole-corpus scan.
+    /// </summary>
+    internal RuleBucket BucketFor(EvaluationContext context, BucketCache cache)
     {
         if (_allRules is not null)
             return _allRules;
-        key.Clear();
+        var values = cache.Values;
         // An anchor field present (a Windows channel) limits the look-ups to the fields that decide such events.
-        bool[]? deciding = null;
+        var fields = _allDiscriminators;
+        var anchor = -1;
         for (var a = 0; a < _anchors.Length; a++)
         {
             if (context.TryGet(_discriminators[_anchors[a].Anchor], out _))
             {
-                deciding = _anchors[a].Deciding;
-                key.Append((char)('a' + a));
+                fields = _anchors[a].Fields;
+                anchor = a;
                 break;
             }
         }
-        for (var i = 0; i < _discriminators.Length; i++)
+        var hash = anchor;
+        var simple = true;
+        foreach (var i in fields)
         {
-            if (deciding is not null && !deciding[i])
-            {
-                values[i] = null;
-                continue;
-            }
             string? text = null;
             if (context.TryGet(_discriminators[i], out var v))
             {
-                text = v.Kind == Events.SigmaValueKind.List
-                    ? string.Join('\n', v.Items!.Select(x => x.Text))
-                    : v.Text ?? "";
                 if (!_discriminatorNeedsValue[i])
+                {
                     text = "";
+                }
+                else if (v.Kind == Events.SigmaValueKind.List)
+                {
+                    text = string.Join('\n', v.Items!.Select(x => x.Text));
+                    simple = false;
+                }
+                else
+                {
+                    text = v.Text ?? "";
+                }
             }
             values[i] = text;
-            key.Append(text is null ? "\u0002" : text).Append('\u0001');
+            hash = (hash * 31) + (text is null ? -1 : QuickHash(text));
         }
+        if (simple && cache.TryFind(hash, anchor, values, fields, out var cached))
+            return cached;
+        if (!ReferenceEquals(fields, _allDiscriminators))
+        {
+            // The fields an anchor leaves out are absent from its signature.
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (Array.IndexOf(fields, i) < 0)
+                    values[i] = null;
+            }
+        }
+        var key = cache.Key.Clear();
+        if (anchor >= 0)
+            key.Append((char)('a' + anchor));
+        foreach (var text in values)
+            key.Append(text is null ? "\u0002" : text).Append('\u0001');
         var signature = key.ToString();
-        if (_buckets.TryGetValue(signature, out var bucket))
-            return bucket;
-        for (var i = 0; i < values.Length; i++)
-            values[i] = values[i]?.ToLowerInvariant();
-        bucket = BuildBucket(values);
-        if (_buckets.Count < MaxCachedSignatures)
-            _buckets.TryAdd(signature, bucket);
+        if (!_buckets.TryGetValue(signature, out var bucket))
+        {
+            var lowered = new string?[values.Length];
+            for (var i = 0; i < values.Length; i++)
+                lowered[i] = values[i]?.ToLowerInvariant();
+            bucket = BuildBucket(lowered);
+            if (_buckets.Count < MaxCachedSignatures)
+                _buckets.TryAdd(signature, bucket);
+        }
+        if (simple)
+            cache.Add(hash, anchor, values, bucket);
         return bucket;
     }
+
+    // Channel names and event ids differ in length and in a few characters far more often than they collide; the
+    // cache verifies every value, so a weak hash only costs a comparison. Hashing whole names case-insensitively
+    // (Marvin, upper-casing) was a third of the bucket look-up.
+    private static int QuickHash(string text) =>
+        text.Length == 0 ? 0 : (text.Length * 31) ^ ((text[^1] | 0x20) * 131) ^ ((text[text.Length / 2] | 0x20) * 1031) ^ ((text[text.Length / 3] | 0x20) * 7);
 
     internal int DiscriminatorCount => _discriminators.Length;
 

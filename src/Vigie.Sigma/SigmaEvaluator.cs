@@ -13,8 +13,7 @@ public sealed class SigmaEvaluator
 {
     private readonly SigmaEngine _engine;
     private readonly EvaluationContext _context;
-    private readonly string?[] _signature;
-    private readonly StringBuilder _key = new();
+    private readonly BucketCache _buckets;
     private readonly List<CompiledRule> _matched = [];
     private int[] _candidateStamps = [];
     private int[] _candidateMasks = [];
@@ -25,7 +24,7 @@ public sealed class SigmaEvaluator
     {
         _engine = engine;
         _context = new EvaluationContext(engine.FieldNames);
-        _signature = new string?[engine.DiscriminatorCount];
+        _buckets = new BucketCache(engine.DiscriminatorCount);
     }
 
     /// <summary>
@@ -37,7 +36,7 @@ public sealed class SigmaEvaluator
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(matches);
         _context.Reset(e);
-        var bucket = _engine.BucketFor(_context, _signature, _key);
+        var bucket = _engine.BucketFor(_context, _buckets);
         _matched.Clear();
         foreach (var rule in bucket.Always)
         {
@@ -115,7 +114,7 @@ public sealed class SigmaEvaluator
     {
         public CandidateSink Sink = sink;
 
-        public void Visit(ReadOnlySpan<char> text) => keywords.CheckText(text, ref Sink);
+        public void Visit(scoped ReadOnlySpan<char> text) => keywords.CheckText(text, ref Sink);
     }
 
     /// <summary>Marks, per gated rule, which of its requirement groups a found literal satisfies; lists the rules whose groups are all satisfied.</summary>

@@ -13,7 +13,6 @@ namespace Vigie.Server.Cli;
 /// <summary><c>vigie sigma check</c> and <c>vigie sigma scan</c>: load Sigma rules, run them over event files.</summary>
 internal static class SigmaCommands
 {
-    private static readonly JsonWriterOptions Compact = new() { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Command Create()
     {
@@ -97,6 +96,19 @@ internal static class SigmaCommands
         return command;
     }
 
+    /// <summary>Events of one input read together, evaluated on the thread pool, then reported in input order.</summary>
+    private sealed class ScanBatch(string path, int firstIndex, int capacity)
+    {
+        public string Path { get; } = path;
+        /// <summary>The input position of the first event (event_index).</summary>
+        public int FirstIndex { get; } = firstIndex;
+        public List<SigmaInputEvent> Events { get; } = new(capacity);
+        public List<SigmaRule>?[] Results { get; } = new List<SigmaRule>?[capacity];
+        /// <summary>Buffers that no later batch reads, released once this one is reported.</summary>
+        public List<IDisposable> Release { get; } = [];
+        public Task? Evaluation { get; set; }
+    }
+
     private sealed record Hit(SigmaRule? Rule, SigmaCorrelationMatch? Correlation, string Input, int EventIndex, DateTimeOffset? Time, string? RecordId, ISigmaEvent? Event);
 
     private static int Scan(string[] rulePaths, string[] inputs, string output, string? minLevel, string[] statuses, string mappingName,
@@ -128,93 +140,109 @@ internal static class SigmaCommands
         var byLevel = new Dictionary<SigmaLevel, int>();
         var reportedCount = 0;
         using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { AutoFlush = false };
+        using var jsonLines = new SigmaJsonLines(stdout.BaseStream);
         var clock = Stopwatch.StartNew();
         var lastProgress = TimeSpan.Zero;
         long events = 0;
         const int BatchSize = 4096;
-        var batch = new List<SigmaInputEvent>(BatchSize);
         var owned = new List<IDisposable>();
-        var results = new List<SigmaRule>?[BatchSize];
         var files = ExpandInputs(inputs);
         SigmaEventInputs.Warn = message => Console.Error.WriteLine($"vigie: {message}");
+        // Batches are evaluated on the thread pool (both cores) while this thread reads the next batch and reports the
+        // previous one: evaluating, then reporting, one batch at a time left a core idle for a third of a scan.
+        ScanBatch? inFlight = null;
         foreach (var path in files)
         {
-            var index = 0;
+            var batch = new ScanBatch(path, 0, BatchSize);
             foreach (var e in SigmaEventInputs.Read(path, owned))
             {
-                batch.Add(e);
-                if (batch.Count == BatchSize)
-                    Flush();
-            }
-            Flush();
-
-            void Flush()
-            {
-                cancellation.ThrowIfCancellationRequested();
-                Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = cancellation }, i =>
+                batch.Events.Add(e);
+                if (batch.Events.Count == BatchSize)
                 {
-                    var matches = new List<SigmaRule>();
-                    results[i] = evaluators.Value!.Evaluate(batch[i].Event, matches) > 0 ? matches : null;
-                });
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    if (results[i] is { } matched)
-                    {
-                        var live = batch[i].Event;
-                        DateTimeOffset? time = SigmaEventTime.TryGetTime(live, out var t) ? t : null;
-                        var recordId = SigmaEventTime.GetRecordId(live);
-                        // Only events that correlations or the CSV timeline read again outlive the batch;
-                        // JSON lines are written at once, so memory stays flat whatever the number of matches.
-                        ISigmaEvent? kept = null;
-                        foreach (var rule in matched)
-                        {
-                            var reportedRule = !engine.IsCorrelationOnly(rule) && Selected(rule.Level, rule.Status);
-                            var feedsCorrelation = (rule.Id is not null && feeding.Contains(rule.Id)) || (rule.Name is not null && feeding.Contains(rule.Name));
-                            if (reportedRule)
-                            {
-                                byLevel[rule.Level] = byLevel.GetValueOrDefault(rule.Level) + 1;
-                                reportedCount++;
-                            }
-                            if (reportedRule && output == "jsonl")
-                            {
-                                WriteJsonLines(stdout, [new Hit(rule, null, path, index + i, time, recordId, null)]);
-                            }
-                            else if (reportedRule)
-                            {
-                                kept ??= output == "csv" ? batch[i].Persist() : null;
-                                hits.Add(new Hit(rule, null, path, index + i, time, recordId, kept));
-                            }
-                            if (feedsCorrelation)
-                            {
-                                kept ??= batch[i].Persist();
-                                correlationInputs.Add(new Hit(rule, null, path, index + i, time, recordId, kept));
-                            }
-                        }
-                    }
-                    results[i] = null;
-                }
-                index += batch.Count;
-                events += batch.Count;
-                batch.Clear();
-                // The document being read may still back the next batch's first events: keep the last one.
-                var keep = owned.Count > 0 ? owned[^1] : null;
-                foreach (var buffer in owned)
-                {
-                    if (!ReferenceEquals(buffer, keep))
-                        buffer.Dispose();
-                }
-                owned.Clear();
-                if (keep is not null)
-                    owned.Add(keep);
-                if (clock.Elapsed - lastProgress > TimeSpan.FromSeconds(2))
-                {
-                    lastProgress = clock.Elapsed;
-                    Console.Error.WriteLine($"vigie: {events:N0} events scanned ({events / clock.Elapsed.TotalSeconds:N0}/s), {reportedCount:N0} matches");
+                    Dispatch(batch);
+                    batch = new ScanBatch(path, batch.FirstIndex + BatchSize, BatchSize);
                 }
             }
+            if (batch.Events.Count > 0)
+                Dispatch(batch);
         }
+        if (inFlight is not null)
+            Report(inFlight);
         foreach (var buffer in owned)
             buffer.Dispose();
+
+        void Dispatch(ScanBatch batch)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            // The document being read may still back the next batch's first events: keep the last one; the others are
+            // released once this batch is reported.
+            if (owned.Count > 1)
+            {
+                batch.Release.AddRange(owned.Take(owned.Count - 1));
+                owned.RemoveRange(0, owned.Count - 1);
+            }
+            var batchEvents = batch.Events;
+            var results = batch.Results;
+            batch.Evaluation = Task.Run(() => Parallel.For(0, batchEvents.Count, new ParallelOptions { CancellationToken = cancellation }, i =>
+            {
+                var matches = new List<SigmaRule>();
+                results[i] = evaluators.Value!.Evaluate(batchEvents[i].Event, matches) > 0 ? matches : null;
+            }), cancellation);
+            var previous = inFlight;
+            inFlight = batch;
+            if (previous is not null)
+                Report(previous);
+        }
+
+        void Report(ScanBatch batch)
+        {
+            batch.Evaluation!.GetAwaiter().GetResult();
+            var path = batch.Path;
+            var index = batch.FirstIndex;
+            for (var i = 0; i < batch.Events.Count; i++)
+            {
+                if (batch.Results[i] is not { } matched)
+                    continue;
+                var live = batch.Events[i].Event;
+                DateTimeOffset? time = TryGetTime(live, out var t) ? t : null;
+                var recordId = SigmaEventTime.GetRecordId(live);
+                // Only events that correlations or the CSV timeline read again outlive the batch;
+                // JSON lines are written at once, so memory stays flat whatever the number of matches.
+                ISigmaEvent? kept = null;
+                foreach (var rule in matched)
+                {
+                    var reportedRule = !engine.IsCorrelationOnly(rule) && Selected(rule.Level, rule.Status);
+                    var feedsCorrelation = (rule.Id is not null && feeding.Contains(rule.Id)) || (rule.Name is not null && feeding.Contains(rule.Name));
+                    if (reportedRule)
+                    {
+                        byLevel[rule.Level] = byLevel.GetValueOrDefault(rule.Level) + 1;
+                        reportedCount++;
+                    }
+                    if (reportedRule && output == "jsonl")
+                    {
+                        jsonLines.WriteMatch(rule, path, index + i, time, recordId);
+                    }
+                    else if (reportedRule)
+                    {
+                        kept ??= output == "csv" ? batch.Events[i].Persist() : null;
+                        hits.Add(new Hit(rule, null, path, index + i, time, recordId, kept));
+                    }
+                    if (feedsCorrelation)
+                    {
+                        kept ??= batch.Events[i].Persist();
+                        correlationInputs.Add(new Hit(rule, null, path, index + i, time, recordId, kept));
+                    }
+                }
+            }
+            events += batch.Events.Count;
+            foreach (var buffer in batch.Release)
+                buffer.Dispose();
+            if (clock.Elapsed - lastProgress > TimeSpan.FromSeconds(2))
+            {
+                lastProgress = clock.Elapsed;
+                Console.Error.WriteLine($"vigie: {events:N0} events scanned ({events / clock.Elapsed.TotalSeconds:N0}/s), {reportedCount:N0} matches");
+            }
+        }
 
         var correlator = new SigmaCorrelator(set);
         var correlated = new List<Hit>();
@@ -238,7 +266,9 @@ internal static class SigmaCommands
         switch (output)
         {
             case "jsonl":
-                WriteJsonLines(stdout, selectedCorrelations);
+                foreach (var c in selectedCorrelations)
+                    jsonLines.WriteCorrelation(c.Correlation!, CorrelationTypeName(c.Correlation!.Correlation.Type));
+                jsonLines.Flush();
                 break;
             case "csv":
                 WriteCsv(stdout, reported);
@@ -281,57 +311,11 @@ internal static class SigmaCommands
         return files;
     }
 
-    private static string LevelName(SigmaLevel level) => level == SigmaLevel.None ? "" : level.ToString().ToLowerInvariant();
+    private static string LevelName(SigmaLevel level) => SigmaJsonLines.LevelName(level);
 
-    private static void WriteJsonLines(StreamWriter writer, List<Hit> hits)
-    {
-        var buffer = new MemoryStream();
-        foreach (var hit in hits)
-        {
-            buffer.SetLength(0);
-            using (var json = new Utf8JsonWriter(buffer, Compact))
-            {
-                json.WriteStartObject();
-                if (hit.Rule is { } rule)
-                {
-                    json.WriteString("rule_id", rule.Id ?? rule.Name);
-                    json.WriteString("rule_title", rule.Title);
-                    json.WriteString("level", LevelName(rule.Level));
-                    json.WriteStartArray("tags");
-                    foreach (var tag in rule.Tags)
-                        json.WriteStringValue(tag);
-                    json.WriteEndArray();
-                    json.WriteString("input", hit.Input);
-                    json.WriteNumber("event_index", hit.EventIndex);
-                    if (hit.Time is { } time)
-                        json.WriteString("timestamp", SigmaEventTime.Format(time));
-                    if (hit.RecordId is not null)
-                        json.WriteString("record_id", hit.RecordId);
-                }
-                else
-                {
-                    var c = hit.Correlation!;
-                    json.WriteString("rule_id", c.Correlation.Id ?? c.Correlation.Name);
-                    json.WriteString("rule_title", c.Correlation.Title);
-                    json.WriteString("level", LevelName(c.Correlation.Level));
-                    json.WriteStartArray("tags");
-                    foreach (var tag in c.Correlation.Tags)
-                        json.WriteStringValue(tag);
-                    json.WriteEndArray();
-                    json.WriteString("correlation", CorrelationTypeName(c.Correlation.Type));
-                    json.WriteString("timestamp", SigmaEventTime.Format(c.Time));
-                    json.WriteStartObject("group");
-                    for (var i = 0; i < c.Group.Count; i++)
-                        json.WriteString(c.Correlation.GroupBy[i], c.Group[i]);
-                    json.WriteEndObject();
-                    json.WriteNumber("value", c.Value);
-                    json.WriteNumber("event_count", c.EventCount);
-                }
-                json.WriteEndObject();
-            }
-            writer.WriteLine(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
-        }
-    }
+    /// <summary>The event's time: read from an EVTX record's typed value when it has one, parsed from text otherwise.</summary>
+    private static bool TryGetTime(ISigmaEvent e, out DateTimeOffset time) =>
+        e is SigmaEvtxEvent evtx ? evtx.TryGetTime(out time) : SigmaEventTime.TryGetTime(e, out time);
 
     private static string CorrelationTypeName(SigmaCorrelationType type) => type switch
     {

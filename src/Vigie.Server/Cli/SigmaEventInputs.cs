@@ -70,29 +70,49 @@ internal static class SigmaEventInputs
         }
         using (reader)
         {
-            var reported = 0;
-            EvtxChunk? chunk = null;
-            foreach (var record in reader.ReadRecords())
+            // Chunks are parsed ahead on the thread pool, a few at a time, while the records of earlier ones are
+            // evaluated: parsed on the reading thread, they held both cores back (2.5 µs of every record's ~10 µs).
+            var ahead = new Queue<(EvtxChunk Chunk, Task<IReadOnlyList<EvtxRecord>> Records)>();
+            // Sixteen chunks (about a thousand dense records) per core keep the parsing ahead of a batch being read.
+            var lookAhead = Math.Max(2, Environment.ProcessorCount) * 16;
+            var headerReported = ReportHeaderDiagnostics(reader, 0);
+            using var chunks = reader.ReadChunks().GetEnumerator();
+            while (true)
             {
-                if (!ReferenceEquals(record.Chunk, chunk))
+                while (ahead.Count < lookAhead && chunks.MoveNext())
                 {
-                    // Damage is found chunk by chunk: report it when the reader moves on.
-                    chunk = record.Chunk;
-                    reported = ReportDiagnostics(reader, reported);
+                    var next = chunks.Current;
+                    ahead.Enqueue((next, Task.Run(next.ReadRecords)));
                 }
-                var e = new SigmaEvtxEvent(record);
-                yield return new SigmaInputEvent(e, e.Persist);
+                if (ahead.Count == 0)
+                    break;
+                var (chunk, parsing) = ahead.Dequeue();
+                var records = parsing.GetAwaiter().GetResult();
+                // Damage is reported chunk by chunk, in file order.
+                foreach (var diagnostic in chunk.Diagnostics)
+                    Warn?.Invoke($"warning: {diagnostic}");
+                foreach (var record in records)
+                {
+                    var e = new SigmaEvtxEvent(record);
+                    yield return new SigmaInputEvent(e, e.Persist);
+                }
             }
-            ReportDiagnostics(reader, reported);
+            ReportHeaderDiagnostics(reader, headerReported);
         }
     }
 
-    private static int ReportDiagnostics(EvtxReader reader, int reported)
+    /// <summary>Reports the diagnostics about the file as a whole (not one chunk) not reported yet; returns how many there are.</summary>
+    private static int ReportHeaderDiagnostics(EvtxReader reader, int reported)
     {
-        var diagnostics = reader.Diagnostics;
-        for (var i = reported; i < diagnostics.Count; i++)
-            Warn?.Invoke($"warning: {diagnostics[i]}");
-        return diagnostics.Count;
+        var count = 0;
+        foreach (var diagnostic in reader.Diagnostics)
+        {
+            if (diagnostic.ChunkIndex >= 0)
+                continue;
+            if (count++ >= reported)
+                Warn?.Invoke($"warning: {diagnostic}");
+        }
+        return count;
     }
 
     private static IEnumerable<SigmaInputEvent> ReadJson(string path, List<IDisposable> owned)

@@ -7,7 +7,7 @@ namespace Vigie.Server.Cli;
 /// An EVTX record seen by the Sigma engine: fields are looked up by name in the record itself (System names,
 /// EventData and UserData names), without rendering JSON. Numbers stay numbers; repeated values become lists.
 /// </summary>
-internal sealed class SigmaEvtxEvent(EvtxRecord record) : ISigmaEvent
+internal sealed class SigmaEvtxEvent(EvtxRecord record) : ISigmaEvent, ITextValueSource
 {
     public EvtxRecord Record { get; } = record;
 
@@ -59,6 +59,66 @@ internal sealed class SigmaEvtxEvent(EvtxRecord record) : ISigmaEvent
             else if (value.Kind != SigmaValueKind.Null)
                 values.Add(value);
         }
+    }
+
+    private static readonly string[][] TimeFields = [.. SigmaEventTime.DefaultTimeFields.Select(f => new[] { f })];
+
+    /// <summary>
+    /// The event time as <see cref="SigmaEventTime.TryGetTime"/> finds it (the first time field that holds a date),
+    /// read from the record's typed <c>TimeCreated</c> (a FILETIME, rendered in full precision, so parsing its
+    /// text gives the same instant) instead of parsing its text: the parse cost about 0.4 µs per matched record.
+    /// </summary>
+    public bool TryGetTime(out DateTimeOffset time)
+    {
+        foreach (var names in TimeFields)
+        {
+            if (Record.TryGetField(names[0], out var field) && field.Count == 1 && !field.IsList
+                && field.Value.Type is EvtxValueType.FileTime or EvtxValueType.SystemTime && field.Value.TryGetDateTime(out var utc))
+            {
+                time = new DateTimeOffset(utc.Ticks, TimeSpan.Zero);
+                return true;
+            }
+            if (SigmaEventTime.TryGetTime(this, out time, names))
+                return true;
+        }
+        time = default;
+        return false;
+    }
+
+    /// <summary>
+    /// Every value's text for keyword searches, read in place: strings straight from the chunk, other values rendered
+    /// into one buffer. One keyword rule (Mimikatz keywords) applies to every Windows event, and rendering every
+    /// field as a string for it cost about 1 µs per record (6 % of a whole-corpus scan).
+    /// </summary>
+    public void VisitText<TVisitor>(ref TVisitor visitor) where TVisitor : struct, ITextVisitor, allows ref struct
+    {
+        Span<char> buffer = stackalloc char[256];
+        foreach (var field in Record.Fields)
+        {
+            foreach (var value in field.Values)
+            {
+                if (value.IsNull)
+                    continue;
+                if (value.TryGetChars(out var chars))
+                {
+                    visitor.Visit(chars);
+                    continue;
+                }
+                if (value.TryFormat(buffer, out var written))
+                {
+                    visitor.Visit(buffer[..written]);
+                    continue;
+                }
+                // Longer renderings (binary values as hexadecimal) are rare.
+                visitor.Visit(value.ToString());
+            }
+        }
+    }
+
+    public bool TryGetRawJson(out ReadOnlySpan<byte> utf8)
+    {
+        utf8 = default;
+        return false;
     }
 
     /// <summary>A copy of every field that no longer needs the record's chunk, for events kept after their batch.</summary>

