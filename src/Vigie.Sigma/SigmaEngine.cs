@@ -23,12 +23,14 @@ public sealed class SigmaEngine
     private readonly ConcurrentDictionary<string, RuleBucket> _buckets = new(StringComparer.OrdinalIgnoreCase);
     private readonly RuleBucket? _allRules;
     private readonly HashSet<SigmaRule> _correlationOnly = [];
+    private readonly bool _usePrefilter;
 
     private SigmaEngine(CompiledRule[] rules, string[][] fieldNames, SigmaLogsourceCatalog? catalog,
         IReadOnlyList<IReadOnlyList<SigmaLogsourceCatalog.Alternative>>[] predicates, int[] discriminators,
-        IReadOnlyList<SigmaEngineDiagnostic> diagnostics, SigmaRuleSet set)
+        IReadOnlyList<SigmaEngineDiagnostic> diagnostics, SigmaRuleSet set, bool usePrefilter)
     {
         _rules = rules;
+        _usePrefilter = usePrefilter;
         FieldNames = fieldNames;
         _catalog = catalog;
         _predicates = predicates;
@@ -176,7 +178,7 @@ public sealed class SigmaEngine
                 compiledRule.Requirements = Prefilter.Required(root);
             compiled.Add(compiledRule);
         }
-        return new SigmaEngine([.. compiled], compiler.FieldNames, catalog, [.. predicates], discriminators, diagnostics, set);
+        return new SigmaEngine([.. compiled], compiler.FieldNames, catalog, [.. predicates], discriminators, diagnostics, set, options.UsePrefilter);
     }
 
     private static bool Compatible(SigmaLogsource? filter, SigmaLogsource rule) =>
@@ -290,11 +292,32 @@ public sealed class SigmaEngine
         for (var p = 0; p < _predicates.Length; p++)
             matches[p] = _predicates[p].All(definition => SigmaLogsourceCatalog.Satisfies(definition, values));
         var claimed = _catalog!.All.Any(definition => SigmaLogsourceCatalog.Satisfies(definition, values));
+        // The deciding fields' values every event of this bucket shares (up to case): not the fields an anchor
+        // leaves out of the signature (null), nor those only tested for presence, nor values whose text does not
+        // stand for the value alone (a list joined by line breaks, an object, an empty or null value).
+        var known = new Dictionary<int, string>();
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (_discriminatorNeedsValue[i] && values[i] is { Length: > 0 } text && text[0] is not ('{' or '[') && !text.Contains('\n', StringComparison.Ordinal))
+                known[_discriminators[i]] = text;
+        }
         var rules = new List<CompiledRule>();
         foreach (var rule in _rules)
         {
-            if (rule.Logsource >= 0 ? matches[rule.Logsource] : !claimed)
+            if (!(rule.Logsource >= 0 ? matches[rule.Logsource] : !claimed))
+                continue;
+            var root = known.Count == 0 ? rule.Root : BucketSimplifier.Simplify(rule.Root, known);
+            if (ReferenceEquals(root, rule.Root))
+            {
                 rules.Add(rule);
+                continue;
+            }
+            if (root is ConstantNode { Value: false })
+                continue;
+            rules.Add(new CompiledRule(rule.Index, rule.Rule, root, rule.Logsource)
+            {
+                Requirements = _usePrefilter ? Prefilter.Required(root) : null,
+            });
         }
         return new RuleBucket(rules);
     }

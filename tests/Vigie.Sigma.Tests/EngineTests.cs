@@ -27,6 +27,28 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void Comparisons_of_the_channel_and_event_id_hold_whatever_the_bucket_the_event_falls_in()
+    {
+        // Rule buckets answer EventID and Channel comparisons once for all their events (up to case): a rule
+        // for another event id leaves the bucket, a negated one matches, a cased one still sees the real case.
+        var engine = SigmaEngine.Compile(SigmaRuleSet.FromYaml(
+            Rule("sel:\n    EventID: 4663\n    ObjectName|contains: secret\ncondition: sel", logsource: "product: windows\n    service: security", id: "00000000-0000-0000-0000-000000000001") + "\n---\n"
+            + Rule("sel:\n    ObjectName|contains: secret\nother:\n    EventID: 4663\ncondition: sel and not other", logsource: "product: windows\n    service: security", id: "00000000-0000-0000-0000-000000000002") + "\n---\n"
+            + Rule("sel:\n    Channel|cased: Security\n    ObjectName|contains: secret\ncondition: sel", logsource: "product: windows\n    service: security", id: "00000000-0000-0000-0000-000000000003")));
+        var evaluator = engine.CreateEvaluator();
+        string[] Titles(string json)
+        {
+            var matches = new List<SigmaRule>();
+            evaluator.Evaluate(Json(json), matches);
+            return [.. matches.Select(m => m.Id![^1..])];
+        }
+        Titles("""{"Channel":"Security","EventID":4663,"ObjectName":"C:\\secret.txt"}""").ShouldBe(["1", "3"]);
+        Titles("""{"Channel":"Security","EventID":4656,"ObjectName":"C:\\secret.txt"}""").ShouldBe(["2", "3"]);
+        Titles("""{"Channel":"SECURITY","EventID":4663,"ObjectName":"C:\\secret.txt"}""").ShouldBe(["1"]);
+        Titles("""{"Channel":"security","EventID":"4656","ObjectName":"C:\\secret.txt"}""").ShouldBe(["2"]);
+    }
+
+    [Fact]
     public void Security_4688_events_answer_to_sysmon_process_field_names()
     {
         var engine = SigmaEngine.Compile(SigmaRuleSet.FromYaml(Rule("sel:\n    Image|endswith: '\\whoami.exe'\ncondition: sel",

@@ -102,6 +102,16 @@ internal sealed class FieldNode : ConditionNode
         return result != Item.Negate;
     }
 
+    /// <summary>The answer for a field present with this text, when every matcher ignores case; null otherwise.</summary>
+    public bool? TryAnswer(string text)
+    {
+        if (!Array.TrueForAll(Item.Matchers, m => m.IgnoresCase))
+            return null;
+        var value = SigmaFieldValue.FromString(text);
+        var result = Item.All ? Array.TrueForAll(Item.Matchers, m => m.Matches(value)) : Array.Exists(Item.Matchers, m => m.Matches(value));
+        return result != Item.Negate;
+    }
+
     internal static bool Matches(ValueMatcher m, in SigmaFieldValue value)
     {
         if (value.Kind != SigmaValueKind.List)
@@ -154,7 +164,10 @@ internal sealed class KeywordNode(CompiledItem item) : ConditionNode
 /// <summary>Modifier <c>exists</c>.</summary>
 internal sealed class ExistsNode(int field, bool expected) : ConditionNode
 {
-    public override bool Evaluate(EvaluationContext context) => context.TryGet(field, out _) == expected;
+    public int Field { get; } = field;
+    public bool Expected { get; } = expected;
+
+    public override bool Evaluate(EvaluationContext context) => context.TryGet(Field, out _) == Expected;
 }
 
 /// <summary>Modifier <c>fieldref</c>: the field compared with other fields of the same event.</summary>

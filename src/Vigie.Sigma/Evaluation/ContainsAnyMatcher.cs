@@ -19,6 +19,8 @@ internal sealed class ContainsAnyMatcher(string[] literals, bool cased) : ValueM
 {
     private Searchers? _searchers;
 
+    public override bool IgnoresCase => !cased;
+
     private sealed class Searchers
     {
         public SearchValues<string>? Ascii;

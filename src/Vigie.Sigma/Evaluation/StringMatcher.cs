@@ -21,6 +21,8 @@ internal sealed class StringMatcher(StringMatchKind kind, string literal, bool c
     public string Literal { get; } = literal;
     public bool Cased { get; } = cased;
 
+    public override bool IgnoresCase => !Cased;
+
     public override bool Matches(in SigmaFieldValue value)
     {
         var text = value.Text;

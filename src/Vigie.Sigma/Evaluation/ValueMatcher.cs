@@ -8,6 +8,13 @@ internal abstract class ValueMatcher
     /// <summary>Whether a missing field satisfies this value (only <c>null</c> does).</summary>
     public virtual bool MatchesMissing => false;
 
+    /// <summary>
+    /// Whether the answer depends only on the text of a string or number value, ignoring case: such a matcher
+    /// can be answered once, when a rule bucket is built, for a field whose value every event of the bucket
+    /// shares (up to case).
+    /// </summary>
+    public virtual bool IgnoresCase => false;
+
     public abstract bool Matches(in SigmaFieldValue value);
 
     /// <summary>
@@ -24,6 +31,8 @@ internal sealed class AnyOfMatcher(ValueMatcher[] alternatives) : ValueMatcher
     public ValueMatcher[] Alternatives { get; } = alternatives;
 
     public override bool MatchesMissing => Array.Exists(Alternatives, a => a.MatchesMissing);
+
+    public override bool IgnoresCase => Array.TrueForAll(Alternatives, a => a.IgnoresCase);
 
     public override bool Matches(in SigmaFieldValue value)
     {
@@ -53,12 +62,16 @@ internal sealed class NullMatcher : ValueMatcher
 
     public override bool MatchesMissing => true;
 
+    public override bool IgnoresCase => true;
+
     public override bool Matches(in SigmaFieldValue value) => value.Kind == SigmaValueKind.Null;
 }
 
 /// <summary>A plain number in the rule: equal as a number, or equal as text (<c>EventID: 4688</c> matches 4688 and "4688").</summary>
 internal sealed class NumberEqualsMatcher(double number, string text) : ValueMatcher
 {
+    public override bool IgnoresCase => true;
+
     public override bool Matches(in SigmaFieldValue value)
     {
         if (value.Kind == SigmaValueKind.Number)
@@ -73,6 +86,8 @@ internal sealed class NumberEqualsMatcher(double number, string text) : ValueMat
 /// <summary>A boolean in the rule: a boolean field, or the text <c>true</c>/<c>false</c>.</summary>
 internal sealed class BooleanMatcher(bool expected) : ValueMatcher
 {
+    public override bool IgnoresCase => true;
+
     public override bool Matches(in SigmaFieldValue value) =>
         value.Kind is SigmaValueKind.Boolean or SigmaValueKind.String
         && string.Equals(value.Text, expected ? "true" : "false", StringComparison.OrdinalIgnoreCase);
