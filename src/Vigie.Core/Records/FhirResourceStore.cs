@@ -13,7 +13,8 @@ namespace Vigie.Core.Records;
 /// Reads and writes FHIR resources: versions, encryption at rest, the blind search index, care relationships and
 /// the master patient index, all in the caller's unit of work (the caller saves and commits).
 /// </summary>
-public sealed class FhirResourceStore(VigieDbContext db, RecordKeyring keys, PatientIndex patients, AccessFactsCache facts, TimeProvider clock)
+public sealed class FhirResourceStore(VigieDbContext db, RecordKeyring keys, PatientIndex patients, AccessFactsCache facts, TimeProvider clock,
+    ICurrentResourceReader? current = null)
 {
     public sealed record Written(StoredResource Row, byte[] Json, bool Created);
 
@@ -27,6 +28,13 @@ public sealed class FhirResourceStore(VigieDbContext db, RecordKeyring keys, Pat
     // Compiled once per model (one per store provider): translating the LINQ expression on every read cost about 15 %
     // of a FHIR read's CPU (measured, bench/fhir/run.sh).
     private static readonly ConcurrentDictionary<IModel, Func<VigieDbContext, string, string, CancellationToken, Task<StoredResource?>>> FindCurrent = new();
+
+    /// <summary>
+    /// The current version, read outside this unit of work (through the store's own reader when it has one): for a
+    /// plain read, never inside a transaction that may have changed the resource.
+    /// </summary>
+    public Task<StoredResource?> FindCurrentAsync(string type, string id, CancellationToken ct = default) =>
+        current is not null ? current.FindAsync(type, id, ct) : FindReadOnlyAsync(type, id, ct);
 
     public Task<StoredResource?> FindReadOnlyAsync(string type, string id, CancellationToken ct = default) =>
         FindCurrent.GetOrAdd(db.Model, static _ => EF.CompileAsyncQuery((VigieDbContext db, string type, string id, CancellationToken ct) =>

@@ -31,7 +31,10 @@ internal static class RecordsServices
         services.AddScoped<AccessDecider>();
         services.AddScoped<RecordGateway>();
         if (store.Provider == StoreProvider.Sqlite)
+        {
             services.AddSingleton<ILedgerScanner>(new Vigie.Storage.Records.SqliteLedgerScanner(store));
+            services.AddSingleton<ICurrentResourceReader>(_ => new Vigie.Storage.Records.SqliteCurrentResourceReader(store));
+        }
         services.AddScoped(sp => new LedgerVerifier(sp.GetRequiredService<Vigie.Core.Data.VigieDbContext>(), sp.GetService<ILedgerScanner>()));
         services.AddScoped<RecordImporter>();
         services.AddScoped<LedgerEvents>();
