@@ -11,7 +11,10 @@ trap 'rm -rf "$data"' EXIT
 dotnet .vigie/bin/vigie.dll db migrate --data "$data" >/dev/null
 dotnet bench/fhir/LedgerFill/bin/Release/net10.0/LedgerFill.dll "$data" "$entries"
 ls -la "$data/vigie.db" | awk '{printf "store: %.1f MiB\n", $5/1048576}'
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 start=$(date +%s%N)
-dotnet .vigie/bin/vigie.dll audit verify --data "$data"
+/usr/bin/time -f "CPU: %U s user, %S s system" -o "$data/time.txt" dotnet .vigie/bin/vigie.dll audit verify --data "$data"
 end=$(date +%s%N)
 awk -v n="$entries" -v ns=$((end - start)) 'BEGIN {printf "whole process: %.2f s, %.0f entries/s\n", ns/1e9, n/(ns/1e9)}'
+cat "$data/time.txt"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
