@@ -40,6 +40,12 @@ public sealed partial class LedgerWriter : IAsyncDisposable
     }
 
     public int CheckpointInterval { get; init; } = 1000;
+
+    /// <summary>Store-specific settings for the writer's own connection, once opened (SQLite: how it waits for the lock).</summary>
+    public Action<DbConnection>? ConnectionOpened { get; init; }
+
+    /// <summary>Undoes <see cref="ConnectionOpened"/> before the connection goes back to the pool.</summary>
+    public Action<DbConnection>? ConnectionClosing { get; init; }
     public TimeSpan CheckpointDelay { get; init; } = TimeSpan.FromSeconds(2);
 
     private sealed record Pending(LedgerEntry Entry, TaskCompletionSource Done);
@@ -158,6 +164,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
             var db = scope.ServiceProvider.GetRequiredService<VigieDbContext>();
             var connection = db.Database.GetDbConnection();
             await connection.OpenAsync();
+            ConnectionOpened?.Invoke(connection);
             _session = new Session(scope, connection, IsPostgres(db));
             return _session;
         }
@@ -176,6 +183,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         _session = null;
         try
         {
+            ConnectionClosing?.Invoke(session.Connection);
             await session.DisposeAsync();
         }
         catch (Exception e) when (e is DbException or InvalidOperationException or ObjectDisposedException)
