@@ -58,7 +58,7 @@ run() { # name pid port path
   errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
   # The server's own CPU per request during the run (both cores are shared with wrk and other work).
-  cpu=$(awk -v t=$((after - before)) -v hz="$hz" -v n="$requests" 'BEGIN {printf "%.0f", n > 0 ? t / hz / n * 1e6 : 0}')
+  cpu=$(awk -v t=$((after - before)) -v hz="$hz" -v n="$requests" 'BEGIN {printf "%.0f", (n > 0 ? t / hz / n * 1e6 : 0)}')
   printf '| %s | %s | %s | %s | %s | %s µs | %s |' "$1" "$rps" "$p50" "$p99" "${errors:-0}" "$cpu" "$load"
 }
 echo "| endpoint | requests/s | p50 | p99 | non-2xx | server CPU/request | load (1 min) before | CPU s after the run |"
