@@ -108,9 +108,9 @@ public sealed class SigmaCorrelator
         public List<Entry> Entries { get; } = [];
         public DateTimeOffset WindowStart { get; set; }
         /// <summary>
-        /// For value_percentile, how many entries of the window carry each value, kept as entries come and go:
-        /// recounting the window (up to its bound) on every match took most of privacy monitoring's CPU under a
-        /// load of FHIR reads (perf, bench/fhir/run.sh, docs/BENCHMARKS.md).
+        /// For value_count and value_percentile, how many entries of the window carry each value, kept as entries come
+        /// and go: recounting the window (up to its bound) on every match took most of privacy monitoring's CPU under
+        /// a load of FHIR reads (perf, bench/fhir/run.sh, docs/BENCHMARKS.md).
         /// </summary>
         public Dictionary<string, int>? ValueCounts { get; set; }
 
@@ -179,7 +179,7 @@ public sealed class SigmaCorrelator
                     double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out number);
             }
             group.Entries.Add(new Entry(time, position, value, number));
-            if (Correlation.Type == SigmaCorrelationType.ValuePercentile && value is not null)
+            if (Correlation.Type is SigmaCorrelationType.ValuePercentile or SigmaCorrelationType.ValueCount && value is not null)
             {
                 group.ValueCounts ??= new Dictionary<string, int>(StringComparer.Ordinal);
                 System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(group.ValueCounts, value, out _)++;
@@ -214,7 +214,7 @@ public sealed class SigmaCorrelator
                 case SigmaCorrelationType.EventCount:
                     return entries.Count;
                 case SigmaCorrelationType.ValueCount:
-                    return entries.Where(x => x.Value is not null).Select(x => x.Value).Distinct(StringComparer.Ordinal).Count();
+                    return group.ValueCounts?.Count ?? 0;
                 case SigmaCorrelationType.ValueSum:
                     return entries.Where(x => !double.IsNaN(x.Number)).Sum(x => x.Number);
                 case SigmaCorrelationType.ValueAvg:
