@@ -2,6 +2,8 @@
 # Audited, access-checked FHIR reads per second, side by side with a bare ASP.NET Core app returning the same
 # bytes with no checks (bench/fhir/BareFhir). Vigie runs `demo` (Synthea patients at CHU-RABAT, dr.alaoui in
 # a care relationship with one of them); wrk (Debian) drives both over loopback with dr.alaoui's token.
+# After each run the script waits (at most 30 s) for the server to fall idle and reports the CPU it spent meanwhile:
+# for Vigie, the ledger's entries travelling on through the outbox, detection and privacy monitoring.
 # Usage: bench/fhir/run.sh [seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -32,21 +34,38 @@ pids+=($!)
 until curl -sf "http://127.0.0.1:$bare_port$read_path" >/dev/null 2>&1; do sleep 0.2; done
 before=$(dotnet .vigie/bin/vigie.dll audit verify --data "$data" 2>/dev/null | grep -o '[0-9]* entries' | head -1 || true)
 
-run() { # name port path
-  local out
-  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$2$3")
-  local rps p50 p99 errors
+ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+settle() { # pid: waits (at most 30 s) until the process is idle again; prints the CPU seconds it used meanwhile
+  local start now before
+  start=$(ticks "$1")
+  for _ in $(seq 30); do
+    before=$(ticks "$1"); sleep 1; now=$(ticks "$1")
+    [ $((now - before)) -lt $((hz / 10)) ] && break
+  done
+  awk -v t=$(( $(ticks "$1") - start )) -v hz="$hz" 'BEGIN {printf "%.1f", t/hz}'
+}
+run() { # name pid port path
+  local out load before after
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  before=$(ticks "$2")
+  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$3$4")
+  after=$(ticks "$2")
+  local rps p50 p99 errors requests cpu
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   p50=$(echo "$out" | awk '$1=="50%" {print $2}')
   p99=$(echo "$out" | awk '$1=="99%" {print $2}')
   errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
-  printf '| %s | %s | %s | %s | %s |\n' "$1" "$rps" "$p50" "$p99" "${errors:-0}"
+  requests=$(echo "$out" | awk '/requests in/ {print $1}')
+  # The server's own CPU per request during the run (both cores are shared with wrk and other work).
+  cpu=$(awk -v t=$((after - before)) -v hz="$hz" -v n="$requests" 'BEGIN {printf "%.0f", (n > 0 ? t / hz / n * 1e6 : 0)}')
+  printf '| %s | %s | %s | %s | %s | %s µs | %s |' "$1" "$rps" "$p50" "$p99" "${errors:-0}" "$cpu" "$load"
 }
-echo "| endpoint | requests/s | p50 | p99 | non-2xx |"
-echo "|---|---|---|---|---|"
-run "bare app: GET Patient/{id}" $bare_port "$read_path"
-run "Vigie: GET Patient/{id} (decided, audited, decrypted)" $vigie_port "$read_path"
-run "bare app: GET Observation?patient=…&_count=10" $bare_port "$search_path"
-run "Vigie: GET Observation?patient=…&_count=10" $vigie_port "$search_path"
+echo "| endpoint | requests/s | p50 | p99 | non-2xx | server CPU/request | load (1 min) before | CPU s after the run |"
+echo "|---|---|---|---|---|---|---|---|"
+run "bare app: GET Patient/{id}" "${pids[1]}" $bare_port "$read_path"; echo " $(settle "${pids[1]}") |"
+run "Vigie: GET Patient/{id} (decided, audited, decrypted)" "${pids[0]}" $vigie_port "$read_path"; echo " $(settle "${pids[0]}") |"
+run "bare app: GET Observation?patient=…&_count=10" "${pids[1]}" $bare_port "$search_path"; echo " $(settle "${pids[1]}") |"
+run "Vigie: GET Observation?patient=…&_count=10" "${pids[0]}" $vigie_port "$search_path"; echo " $(settle "${pids[0]}") |"
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 echo "ledger before: $before; after: $(dotnet .vigie/bin/vigie.dll audit verify --data "$data" | sed 's/Ledger intact: //')"

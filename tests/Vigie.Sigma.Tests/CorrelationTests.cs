@@ -190,6 +190,36 @@ public sealed class CorrelationTests
     }
 
     [Fact]
+    public void Value_percentile_counts_only_the_values_still_in_the_window()
+    {
+        var run = new Run(Correlation("value_percentile", "field: Image\n        lte: 10", rules: "- transfer", groupBy: "- Computer", timespan: "1m"));
+        for (var i = 0; i < 10; i++)
+            run.Send(i, ("Action", "transfer"), ("Computer", "ws"), ("Image", "rare.exe"));
+        run.Fired(flush: false).ShouldBeEmpty();
+        // Ten minutes later the early ones have left the window: rare.exe is 1 of 20 there again.
+        for (var i = 0; i < 19; i++)
+            run.Send(600 + i, ("Action", "transfer"), ("Computer", "ws"), ("Image", "common.exe"));
+        run.Send(630, ("Action", "transfer"), ("Computer", "ws"), ("Image", "rare.exe"));
+        run.Fired().Single().Value.ShouldBe(5);
+    }
+
+    [Fact]
+    public void Value_count_counts_only_the_distinct_values_still_in_the_window()
+    {
+        var run = new Run(Correlation("value_count", "field: User\n        gte: 3", timespan: "1m"));
+        run.Send(0, ("EventID", 4625), ("Computer", "ws"), ("User", "alice"));
+        run.Send(10, ("EventID", 4625), ("Computer", "ws"), ("User", "bob"));
+        // Ten minutes later alice and bob have left the window: two users in it, not four.
+        run.Send(600, ("EventID", 4625), ("Computer", "ws"), ("User", "carol"));
+        run.Send(610, ("EventID", 4625), ("Computer", "ws"), ("User", "dave"));
+        run.Fired(flush: false).ShouldBeEmpty();
+        run.Send(620, ("EventID", 4625), ("Computer", "ws"), ("User", "dave"));
+        run.Fired(flush: false).ShouldBeEmpty();
+        run.Send(630, ("EventID", 4625), ("Computer", "ws"), ("User", "erin"));
+        run.Fired(flush: false).Single().Value.ShouldBe(3);
+    }
+
+    [Fact]
     public void Fewer_than_conditions_are_decided_when_the_window_closes()
     {
         var run = new Run(Correlation("event_count", "lt: 3", timespan: "1m"));

@@ -13,5 +13,8 @@ public sealed record LedgerScan(long Count, long Expected, byte[] Running, bool 
 /// <summary>Streams the ledger in sequence, checking each link and hash and the signed heads it passes.</summary>
 public interface ILedgerScanner
 {
-    Task<LedgerScan> ScanAsync(IReadOnlyList<LedgerCheckpoint> checkpoints, CancellationToken ct);
+    /// <param name="checkpoints">The signed checkpoints, in order.</param>
+    /// <param name="progress">Told, now and then, how many entries have been verified so far.</param>
+    /// <param name="ct">Stops the scan.</param>
+    Task<LedgerScan> ScanAsync(IReadOnlyList<LedgerCheckpoint> checkpoints, IProgress<long>? progress, CancellationToken ct);
 }

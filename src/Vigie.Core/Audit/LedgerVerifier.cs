@@ -17,7 +17,10 @@ public sealed class LedgerVerifier(VigieDbContext db, ILedgerScanner? scanner = 
         "patient_establishment, action, resource_type, resource_id, query, status, decision, reasons, purpose, break_glass, justification, " +
         "care_relationship, privacy_flags, policy_version, prev_hash, hash";
 
-    public async Task<LedgerVerification> VerifyAsync(ECDsa? publicKey, CancellationToken ct = default)
+    public Task<LedgerVerification> VerifyAsync(ECDsa? publicKey, CancellationToken ct = default) => VerifyAsync(publicKey, null, ct);
+
+    /// <summary>Verifies the ledger, telling <paramref name="progress"/> now and then how many entries are verified.</summary>
+    public async Task<LedgerVerification> VerifyAsync(ECDsa? publicKey, IProgress<long>? progress, CancellationToken ct = default)
     {
         var checkpoints = await db.AuditCheckpoints.AsNoTracking().OrderBy(c => c.Seq).ToListAsync(ct);
         long previous = 0;
@@ -33,7 +36,7 @@ public sealed class LedgerVerifier(VigieDbContext db, ILedgerScanner? scanner = 
             previous = c.Seq;
         }
 
-        var scan = await (scanner ?? new DbLedgerScanner(db)).ScanAsync(checkpoints, ct);
+        var scan = await (scanner ?? new DbLedgerScanner(db)).ScanAsync(checkpoints, progress, ct);
         var count = scan.Count;
         var expected = scan.Expected;
         if (scan.Broken)
@@ -60,7 +63,7 @@ public sealed class LedgerVerifier(VigieDbContext db, ILedgerScanner? scanner = 
     /// <summary>The provider-neutral scan, through ADO.NET (the SQLite store has a faster one in Vigie.Storage).</summary>
     private sealed class DbLedgerScanner(VigieDbContext db) : ILedgerScanner
     {
-        public async Task<LedgerScan> ScanAsync(IReadOnlyList<LedgerCheckpoint> checkpoints, CancellationToken ct)
+        public async Task<LedgerScan> ScanAsync(IReadOnlyList<LedgerCheckpoint> checkpoints, IProgress<long>? progress, CancellationToken ct)
         {
             var connection = db.Database.GetDbConnection();
             if (connection.State != System.Data.ConnectionState.Open)
@@ -90,6 +93,8 @@ public sealed class LedgerVerifier(VigieDbContext db, ILedgerScanner? scanner = 
                 (running, computed) = (computed, running);
                 count++;
                 expected++;
+                if ((count & 0xFFFF) == 0)
+                    progress?.Report(count);
                 if (next < checkpoints.Count && checkpoints[next].Seq == entry.Seq)
                 {
                     if (!checkpoints[next].Hash.AsSpan().SequenceEqual(running))

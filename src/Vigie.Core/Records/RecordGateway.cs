@@ -50,7 +50,7 @@ public sealed partial class RecordGateway(VigieDbContext db, FhirResourceStore s
         {
             if (type == "AuditEvent")
                 return await ReadAuditEventAsync(s, c, id, ct);
-            var row = await store.FindReadOnlyAsync(type, id, ct);
+            var row = await store.FindCurrentAsync(type, id, ct);
             if (row is null)
                 return await Finish(s, c, "read", type, id, null, Error(404, "not-found", $"{type}/{id} does not exist"), null, ct);
             var decision = await decider.DecideAsync(s, new AccessRequest("read", type, row.PatientId, row.Confidentiality, row.Sensitivity, c.Purpose, c.Justification), ct);

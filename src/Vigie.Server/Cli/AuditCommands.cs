@@ -23,8 +23,10 @@ internal static class AuditCommands
         {
             using var key = LoadKey(parse.GetValue(publicKey), sp.GetRequiredService<LedgerSigner>());
             var watch = Stopwatch.StartNew();
-            var result = await sp.GetRequiredService<LedgerVerifier>().VerifyAsync(key, ct);
+            var progress = new VerifyProgress(watch);
+            var result = await sp.GetRequiredService<LedgerVerifier>().VerifyAsync(key, progress, ct);
             watch.Stop();
+            progress.Done();
             if (result.Intact)
             {
                 var rate = watch.Elapsed.TotalSeconds > 0 ? result.Entries / watch.Elapsed.TotalSeconds : 0;
@@ -36,6 +38,38 @@ internal static class AuditCommands
             return ExitCodes.Failed;
         }, ct));
         return command;
+    }
+
+    /// <summary>Entries verified so far, on standard error: redrawn in place on a terminal, a line every few seconds otherwise.</summary>
+    private sealed class VerifyProgress(Stopwatch watch) : IProgress<long>
+    {
+        private readonly bool _terminal = !Console.IsErrorRedirected;
+        private readonly Lock _lock = new();
+        private TimeSpan _last;
+        private bool _drawn;
+
+        public void Report(long entries)
+        {
+            lock (_lock)
+            {
+                var now = watch.Elapsed;
+                if (now - _last < (_terminal ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromSeconds(5)))
+                    return;
+                _last = now;
+                _drawn = true;
+                var line = $"{entries:N0} entries verified, {entries / Math.Max(0.001, now.TotalSeconds):N0}/s";
+                if (_terminal)
+                    Console.Error.Write("\r" + line);
+                else
+                    Console.Error.WriteLine(line);
+            }
+        }
+
+        public void Done()
+        {
+            if (_drawn && _terminal)
+                Console.Error.WriteLine();
+        }
     }
 
     private static System.Security.Cryptography.ECDsa? LoadKey(string? file, LedgerSigner signer)

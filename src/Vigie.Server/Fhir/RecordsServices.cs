@@ -23,6 +23,8 @@ internal static class RecordsServices
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LedgerWriter>>())
         {
             CheckpointInterval = configuration.GetValue<int?>("ledger_checkpoint_interval") ?? 1000,
+            ConnectionOpened = store.Provider == StoreProvider.Sqlite ? Vigie.Storage.Records.SqliteLedgerLockWait.Apply : null,
+            ConnectionClosing = store.Provider == StoreProvider.Sqlite ? Vigie.Storage.Records.SqliteLedgerLockWait.Restore : null,
         });
         services.AddSingleton(_ => configuration["policy"] is { Length: > 0 } file ? AccessPolicy.Load(file) : AccessPolicy.BuiltIn);
         services.AddScoped<PatientIndex>();
@@ -31,7 +33,10 @@ internal static class RecordsServices
         services.AddScoped<AccessDecider>();
         services.AddScoped<RecordGateway>();
         if (store.Provider == StoreProvider.Sqlite)
+        {
             services.AddSingleton<ILedgerScanner>(new Vigie.Storage.Records.SqliteLedgerScanner(store));
+            services.AddSingleton<ICurrentResourceReader>(_ => new Vigie.Storage.Records.SqliteCurrentResourceReader(store));
+        }
         services.AddScoped(sp => new LedgerVerifier(sp.GetRequiredService<Vigie.Core.Data.VigieDbContext>(), sp.GetService<ILedgerScanner>()));
         services.AddScoped<RecordImporter>();
         services.AddScoped<LedgerEvents>();

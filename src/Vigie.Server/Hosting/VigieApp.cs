@@ -61,6 +61,7 @@ internal static class VigieApp
         services.AddMemoryCache();
         services.AddSingleton<TokenService>();
         services.AddSingleton<SessionValidator>();
+        services.AddSingleton<ValidatedTokenCache>();
         services.AddScoped<CurrentUser>();
         services.AddScoped<EstablishmentIndex>();
         services.AddScoped<WebConsole.ConsoleFocus>();
@@ -162,9 +163,11 @@ internal static class VigieApp
             });
 
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<TokenService>((j, tokens) =>
+            .Configure<TokenService, ValidatedTokenCache>((j, tokens, validated) =>
             {
                 j.MapInboundClaims = false;
+                j.TokenHandlers.Clear();
+                j.TokenHandlers.Add(validated);
                 j.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = TokenService.Issuer,

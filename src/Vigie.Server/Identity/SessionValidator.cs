@@ -9,7 +9,7 @@ namespace Vigie.Server.Identity;
 /// changed (password reset, roles changed, disabled). Answers are cached for 30 seconds: that is how long
 /// a revoked session may live on, against one query per request.
 /// </summary>
-internal sealed class SessionValidator(IMemoryCache cache, IServiceScopeFactory scopes, TimeProvider clock)
+internal sealed class SessionValidator(IMemoryCache cache, IServiceScopeFactory scopes, TimeProvider clock, ValidatedTokenCache tokens)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
 
@@ -32,5 +32,9 @@ internal sealed class SessionValidator(IMemoryCache cache, IServiceScopeFactory 
                (state.ExpiresAt is null || state.ExpiresAt > clock.GetUtcNow().UtcDateTime);
     }
 
-    public void Forget(Guid userId) => cache.Remove($"session:{userId}");
+    public void Forget(Guid userId)
+    {
+        cache.Remove($"session:{userId}");
+        tokens.Forget(userId);
+    }
 }

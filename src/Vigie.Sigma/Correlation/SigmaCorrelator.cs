@@ -107,6 +107,31 @@ public sealed class SigmaCorrelator
         public string[] Values { get; } = values;
         public List<Entry> Entries { get; } = [];
         public DateTimeOffset WindowStart { get; set; }
+        /// <summary>
+        /// For value_count and value_percentile, how many entries of the window carry each value, kept as entries come
+        /// and go: recounting the window (up to its bound) on every match took most of privacy monitoring's CPU under
+        /// a load of FHIR reads (perf, bench/fhir/run.sh, docs/BENCHMARKS.md).
+        /// </summary>
+        public Dictionary<string, int>? ValueCounts { get; set; }
+
+        public void RemoveOldest(int count)
+        {
+            if (ValueCounts is { } counts)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    if (Entries[i].Value is { } v && --counts[v] == 0)
+                        counts.Remove(v);
+                }
+            }
+            Entries.RemoveRange(0, count);
+        }
+
+        public void Clear()
+        {
+            Entries.Clear();
+            ValueCounts?.Clear();
+        }
     }
 
     private readonly record struct Entry(DateTimeOffset Time, int Position, string? Value, double Number);
@@ -137,7 +162,7 @@ public sealed class SigmaCorrelator
                 var closed = Aggregate(group, null);
                 var last = group.Entries[^1].Time;
                 var count = group.Entries.Count;
-                group.Entries.Clear();
+                group.Clear();
                 group.WindowStart = time;
                 if (Correlation.Condition.IsSatisfiedBy(closed))
                     fired.Add(new SigmaCorrelationMatch(Correlation, last, values, closed, count));
@@ -154,6 +179,11 @@ public sealed class SigmaCorrelator
                     double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out number);
             }
             group.Entries.Add(new Entry(time, position, value, number));
+            if (Correlation.Type is SigmaCorrelationType.ValuePercentile or SigmaCorrelationType.ValueCount && value is not null)
+            {
+                group.ValueCounts ??= new Dictionary<string, int>(StringComparer.Ordinal);
+                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(group.ValueCounts, value, out _)++;
+            }
             if (!UpperBoundOnly)
             {
                 var horizon = time - Correlation.Timespan;
@@ -161,10 +191,10 @@ public sealed class SigmaCorrelator
                 while (expired < group.Entries.Count && group.Entries[expired].Time < horizon)
                     expired++;
                 if (expired > 0)
-                    group.Entries.RemoveRange(0, expired);
+                    group.RemoveOldest(expired);
             }
             if (group.Entries.Count > maxEntries)
-                group.Entries.RemoveRange(0, group.Entries.Count - maxEntries);
+                group.RemoveOldest(group.Entries.Count - maxEntries);
             if (UpperBoundOnly)
                 return null;
             var aggregate = Aggregate(group, value);
@@ -172,7 +202,7 @@ public sealed class SigmaCorrelator
                 return null;
             var match = new SigmaCorrelationMatch(Correlation, time, values, aggregate, group.Entries.Count);
             if (Correlation.Type != SigmaCorrelationType.ValuePercentile)
-                group.Entries.Clear();
+                group.Clear();
             return match;
         }
 
@@ -184,7 +214,7 @@ public sealed class SigmaCorrelator
                 case SigmaCorrelationType.EventCount:
                     return entries.Count;
                 case SigmaCorrelationType.ValueCount:
-                    return entries.Where(x => x.Value is not null).Select(x => x.Value).Distinct(StringComparer.Ordinal).Count();
+                    return group.ValueCounts?.Count ?? 0;
                 case SigmaCorrelationType.ValueSum:
                     return entries.Where(x => !double.IsNaN(x.Number)).Sum(x => x.Number);
                 case SigmaCorrelationType.ValueAvg:
@@ -193,7 +223,7 @@ public sealed class SigmaCorrelator
                 case SigmaCorrelationType.ValuePercentile:
                     if (current is null || entries.Count == 0)
                         return double.NaN;
-                    return 100.0 * entries.Count(x => string.Equals(x.Value, current, StringComparison.Ordinal)) / entries.Count;
+                    return 100.0 * (group.ValueCounts?.GetValueOrDefault(current) ?? 0) / entries.Count;
                 case SigmaCorrelationType.Temporal:
                     return entries.Select(x => x.Position).Distinct().Count();
                 case SigmaCorrelationType.TemporalOrdered:
