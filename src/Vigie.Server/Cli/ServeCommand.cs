@@ -37,6 +37,12 @@ internal static class ServeCommand
 
     public static async Task<int> RunAsync(IConfiguration configuration, bool demo, CancellationToken ct)
     {
+        // SQLite calls block their thread (Microsoft.Data.Sqlite's async methods run synchronously): with the pool's
+        // default of one thread per core, a few writers waiting for the lock stalled FHIR reads (p99 177 ms -> 52-100 ms
+        // with 32, bench/fhir/run.sh under load; docs/BENCHMARKS.md). Only the server needs it: the CPU-bound verbs
+        // (sigma scan) ran twice the CPU and four times the memory with 32 threads on two cores.
+        ThreadPool.GetMinThreads(out var workers, out var completion);
+        ThreadPool.SetMinThreads(Math.Max(workers, 32), completion);
         var store = CommonOptions.ResolveStore(configuration);
         var urls = ParseUrls(configuration["urls"] ?? DefaultUrls);
         var app = VigieApp.Build(new VigieHostOptions { Store = store, Configuration = configuration, Urls = urls, Demo = demo });

@@ -133,8 +133,12 @@ internal static class SigmaCommands
         if (engine.Rules.Count == 0)
             throw new CliException("no rule to run: none loaded, or none selected by --min-level/--status");
 
-        // Events are evaluated in batches on every core (one evaluator per thread), then reported in input order.
-        using var evaluators = new ThreadLocal<SigmaEvaluator>(engine.CreateEvaluator);
+        // Events are evaluated in batches on every core, then reported in input order. Each worker of a batch borrows
+        // an evaluator from this pool and returns it: an evaluator per pool thread instead built its rule buckets again
+        // on every new thread (twice the CPU and 1 GiB instead of 270 MiB for the 1 M-record benchmark when the pool
+        // grew to 32 threads).
+        var evaluators = new System.Collections.Concurrent.ConcurrentBag<SigmaEvaluator>();
+        var parallelism = new ParallelOptions { CancellationToken = cancellation, MaxDegreeOfParallelism = Environment.ProcessorCount };
         var hits = new List<Hit>();
         var correlationInputs = new List<Hit>();
         var byLevel = new Dictionary<SigmaLevel, int>();
@@ -183,11 +187,15 @@ internal static class SigmaCommands
             }
             var batchEvents = batch.Events;
             var results = batch.Results;
-            batch.Evaluation = Task.Run(() => Parallel.For(0, batchEvents.Count, new ParallelOptions { CancellationToken = cancellation }, i =>
-            {
-                var matches = new List<SigmaRule>();
-                results[i] = evaluators.Value!.Evaluate(batchEvents[i].Event, matches) > 0 ? matches : null;
-            }), cancellation);
+            batch.Evaluation = Task.Run(() => Parallel.For(0, batchEvents.Count, parallelism,
+                () => evaluators.TryTake(out var evaluator) ? evaluator : engine.CreateEvaluator(),
+                (i, _, evaluator) =>
+                {
+                    var matches = new List<SigmaRule>();
+                    results[i] = evaluator.Evaluate(batchEvents[i].Event, matches) > 0 ? matches : null;
+                    return evaluator;
+                },
+                evaluators.Add), cancellation);
             var previous = inFlight;
             inFlight = batch;
             if (previous is not null)
