@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Vigie.Core.Data;
 using Vigie.Core.Records;
+using Vigie.Core.Establishments;
 
 namespace Vigie.Core.Patients;
 
@@ -20,7 +21,8 @@ public sealed class DuplicateFinder(VigieDbContext db, FhirResourceStore store)
     /// <summary>A likely duplicate; <see cref="EstablishmentId"/> is where its identity was registered.</summary>
     public sealed record Candidate(string PatientId, string NationalId, int Score, string Level, IReadOnlyList<string> Reasons, Guid? EstablishmentId = null);
 
-    public async Task<List<Candidate>> FindAsync(string patientId, CancellationToken ct = default)
+    /// <summary>Likely duplicates of a patient; with <paramref name="scope"/>, only those registered within it are examined.</summary>
+    public async Task<List<Candidate>> FindAsync(string patientId, AccessScope? scope = null, CancellationToken ct = default)
     {
         var identity = await db.PatientIdentities.AsNoTracking().SingleOrDefaultAsync(p => p.PatientId == patientId, ct)
             ?? throw VigieException.NotFound($"Patient/{patientId} is not in the patient index");
@@ -28,7 +30,7 @@ public sealed class DuplicateFinder(VigieDbContext db, FhirResourceStore store)
         if (keys.Length == 0)
             return [];
         var others = await db.PatientIdentities.AsNoTracking().Where(p => p.PatientId != patientId && p.MergedInto == null && p.BlockingKeys != null).ToListAsync(ct);
-        var block = others.Where(o => o.BlockingKeys!.Split(';').Intersect(keys).Any()).ToList();
+        var block = others.Where(o => (scope is null || scope.Contains(o.EstablishmentId)) && o.BlockingKeys!.Split(';').Intersect(keys).Any()).ToList();
         var facts = await FactsAsync(patientId, ct);
         if (facts is null)
             return [];
@@ -52,7 +54,7 @@ public sealed class DuplicateFinder(VigieDbContext db, FhirResourceStore store)
         var pairs = new List<(string, Candidate)>();
         foreach (var id in ids)
         {
-            foreach (var c in await FindAsync(id, ct))
+            foreach (var c in await FindAsync(id, ct: ct))
             {
                 if (string.CompareOrdinal(id, c.PatientId) < 0)
                     pairs.Add((id, c));

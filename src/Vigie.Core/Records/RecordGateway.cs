@@ -296,7 +296,7 @@ public sealed partial class RecordGateway(VigieDbContext db, FhirResourceStore s
             // it becomes are read at the registrant's establishment, and a patient of another establishment is not
             // theirs to learn of (the national centre finds every candidate with `vigie records duplicates`).
             var scope = await ScopeAsync(s, ct);
-            var candidates = (await duplicates.FindAsync(id, ct)).Where(d => scope.Contains(d.EstablishmentId)).ToList();
+            var candidates = await duplicates.FindAsync(id, scope, ct);
             if (candidates.Count == 0)
                 return result;
             await Append(s, c, "duplicate-check", type, id, null, 201, decision,

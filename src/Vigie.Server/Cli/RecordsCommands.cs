@@ -107,7 +107,7 @@ internal static class RecordsCommands
         {
             var finder = sp.GetRequiredService<DuplicateFinder>();
             var pairs = parse.GetValue(patient) is { } id
-                ? (await finder.FindAsync(id, ct)).Select(c => (A: id, B: c)).ToList()
+                ? (await finder.FindAsync(id, ct: ct)).Select(c => (A: id, B: c)).ToList()
                 : await finder.FindAllAsync(ct);
             if (OutputFormat.IsJson(parse, output))
             {

@@ -9,9 +9,6 @@ internal static class ConsoleRoles
     /// <summary>Rules and their figures: those who work on security alerts.</summary>
     public const string Security = "admin,soc-analyst,security-officer";
 
-    /// <summary>Turning rules on and off: detection is run centrally.</summary>
-    public const string Tuning = "admin,soc-analyst";
-
     /// <summary>The audit ledger's status.</summary>
     public const string Ledger = "admin,soc-analyst,dpo";
 }

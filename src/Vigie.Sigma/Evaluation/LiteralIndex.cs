@@ -54,16 +54,13 @@ internal sealed class LiteralIndex
         // them: that verification was 4.4 % of evaluating the JSON event mix.
         _anchors = new int[literals.Length];
         var asciiIds = new HashSet<string>(ascii, StringComparer.Ordinal);
-        for (var i = 0; i < literals.Length; i++)
-        {
-            if (asciiIds.Contains(literals[i]))
-                _anchors[i] = Anchor(literals[i]);
-        }
         var anchored = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < literals.Length; i++)
         {
-            if (asciiIds.Contains(literals[i]))
-                anchored.Add(literals[i][_anchors[i]..]);
+            if (!asciiIds.Contains(literals[i]))
+                continue;
+            _anchors[i] = Anchor(literals[i]);
+            anchored.Add(literals[i][_anchors[i]..]);
         }
         _search = SearchValues.Create([.. anchored], StringComparison.OrdinalIgnoreCase);
         _unicode = unicode.Length == 0 ? null : SearchValues.Create(unicode, StringComparison.OrdinalIgnoreCase);
@@ -246,9 +243,11 @@ internal sealed class LiteralIndex
                     }
                 }
             }
-            if (!verified)
+            if (!verified && !System.Text.Ascii.IsValid(rest[..Math.Min(PrefixLength, rest.Length)]))
             {
-                // Case folding outside ASCII can disagree with the prefix table; check every literal here.
+                // Case folding outside ASCII can disagree with the prefix table; check every literal here. Where the
+                // hit starts with ASCII the table is exact, and a hit no candidate verifies (the text before an
+                // anchor differs) is simply not a match.
                 foreach (var id in _searchedIds)
                 {
                     if (OccursAt(text, at, id))

@@ -13,12 +13,13 @@ public sealed class SqliteCurrentResourceReader(StoreLocation store) : ICurrentR
 {
     private const int Kept = 16;
 
-    private readonly ConcurrentBag<Lookup> _idle = [];
+    // A queue, not a bag: a bag's Count takes every per-thread lock, once per read.
+    private readonly ConcurrentQueue<Lookup> _idle = new();
 
     public Task<StoredResource?> FindAsync(string type, string id, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        if (!_idle.TryTake(out var lookup))
+        if (!_idle.TryDequeue(out var lookup))
             lookup = new Lookup(store.ConnectionString);
         StoredResource? row;
         try
@@ -31,7 +32,7 @@ public sealed class SqliteCurrentResourceReader(StoreLocation store) : ICurrentR
             throw;
         }
         if (_idle.Count < Kept)
-            _idle.Add(lookup);
+            _idle.Enqueue(lookup);
         else
             lookup.Dispose();
         return Task.FromResult(row);
@@ -39,7 +40,7 @@ public sealed class SqliteCurrentResourceReader(StoreLocation store) : ICurrentR
 
     public void Dispose()
     {
-        while (_idle.TryTake(out var lookup))
+        while (_idle.TryDequeue(out var lookup))
             lookup.Dispose();
     }
 

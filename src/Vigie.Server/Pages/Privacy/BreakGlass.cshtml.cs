@@ -39,7 +39,7 @@ internal sealed class BreakGlassModel(CurrentUser current, ConsoleFocus focus, E
         Zone = await focus.TimeZoneAsync(ct);
         var scope = await focus.ScopeAsync(ct);
         var all = await index.GetAsync(ct);
-        var codes = all.Values.Where(e => scope.Contains(e.Id)).Select(e => e.Code).ToHashSet(StringComparer.Ordinal);
+        var codes = all.Values.Where(e => scope.Contains(e.Id)).Select(e => e.Code).ToList();
         await TryAsync(async () =>
         {
             End = Ingestion.EventSearchEndpoints.ParseTime("to", To) ?? DateTime.UtcNow;
@@ -49,10 +49,12 @@ internal sealed class BreakGlassModel(CurrentUser current, ConsoleFocus focus, E
             var query = db.AuditLedger.AsNoTracking().Where(e => e.Action == "break-glass" && e.TimeUs >= startUs && e.TimeUs < endUs);
             if (!string.IsNullOrWhiteSpace(Person))
                 query = query.Where(e => e.UserName == Person.Trim());
-            var entries = (await query.OrderByDescending(e => e.Seq).Take(MaxRows * 4).ToListAsync(ct))
-                .Where(e => scope.IsEverything || (e.UserEstablishment is not null && codes.Contains(e.UserEstablishment))
-                    || (e.PatientEstablishment is not null && codes.Contains(e.PatientEstablishment)))
-                .Take(MaxRows).ToList();
+            // The scope is applied by the store, before the limit: the newest grants of other establishments never
+            // crowd out the reader's own.
+            if (!scope.IsEverything)
+                query = query.Where(e => (e.UserEstablishment != null && codes.Contains(e.UserEstablishment))
+                    || (e.PatientEstablishment != null && codes.Contains(e.PatientEstablishment)));
+            var entries = await query.OrderByDescending(e => e.Seq).Take(MaxRows).ToListAsync(ct);
 
             // Reads made under each grant, and whether monitoring raised a privacy alert about the user since.
             var users = entries.Select(e => e.UserName).OfType<string>().Distinct().ToList();
