@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Vigie.Core.Data;
+using Vigie.Core.Establishments;
 using Vigie.Core.Identity;
 using Vigie.Core.SecurityEvents;
 
@@ -12,6 +13,8 @@ namespace Vigie.Core.Alerts;
 public sealed class AlertTriage(VigieDbContext db, TimeProvider time)
 {
     public const int MaxTextLength = 4000;
+
+    private List<Establishment>? establishments;
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
@@ -62,7 +65,7 @@ public sealed class AlertTriage(VigieDbContext db, TimeProvider time)
 
     /// <summary>Assigns the alert to a user who may work on it (a role that sees it, the establishment in their scope); null unassigns.</summary>
     public async Task<(Alert Alert, User? Assignee)> AssignAsync(long id, string? username, Actor actor, AlertVisibility visibility,
-        Func<User, Task<AlertVisibility>> visibilityOf, CancellationToken ct = default)
+        CancellationToken ct = default)
     {
         var alert = await FindAsync(id, visibility, ct: ct);
         User? assignee = null;
@@ -74,7 +77,7 @@ public sealed class AlertTriage(VigieDbContext db, TimeProvider time)
                 throw VigieException.Invalid($"user '{name}' does not exist");
             if (assignee.Disabled)
                 throw VigieException.Invalid($"user '{name}' is disabled");
-            if (!(await visibilityOf(assignee)).CanSee(alert))
+            if (!AlertVisibility.Of(assignee, await EstablishmentsAsync(ct)).CanSee(alert))
                 throw VigieException.Invalid($"user '{name}' cannot work on alert {id}: their roles or establishment do not cover it");
         }
         if (alert.AssigneeId == assignee?.Id)
@@ -96,6 +99,10 @@ public sealed class AlertTriage(VigieDbContext db, TimeProvider time)
         await db.SaveChangesAsync(ct);
         return entry;
     }
+
+    /// <summary>The establishments, read once per unit of work: a bulk assignment checks each alert against the same tree.</summary>
+    private async Task<List<Establishment>> EstablishmentsAsync(CancellationToken ct) =>
+        establishments ??= await db.Establishments.AsNoTracking().ToListAsync(ct);
 
     private void Transition(Alert alert, AlertAction action, Actor actor, string? text)
     {

@@ -17,6 +17,10 @@ public sealed record AlertVisibility(AccessScope Scope, bool Security, bool Priv
         return new AlertVisibility(scope, security, security || roles.Contains(Roles.Dpo));
     }
 
+    /// <summary>What a user sees, from their roles and their establishment's subtree among <paramref name="all"/>.</summary>
+    public static AlertVisibility Of(User user, IReadOnlyCollection<Establishment> all) =>
+        For(AccessScope.Subtree(user.EstablishmentId, all), user.Roles.Select(r => r.Role.ToName()).ToList());
+
     public bool CanSee(Alert alert) =>
         Scope.Contains(alert.EstablishmentId) && alert.Category switch
         {

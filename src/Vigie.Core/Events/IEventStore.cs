@@ -19,6 +19,9 @@ public interface IEventStore
 
     Task<IReadOnlyList<HistogramBucket>> HistogramAsync(EventSearch search, TimeSpan interval, CancellationToken ct);
 
+    /// <summary>How many events match <paramref name="search"/>, per establishment (establishments with none are absent).</summary>
+    Task<IReadOnlyDictionary<Guid, long>> CountByEstablishmentAsync(EventSearch search, CancellationToken ct);
+
     /// <summary>Deletes the establishment's events older than <paramref name="cutoff"/>; returns how many.</summary>
     Task<long> DeleteOlderThanAsync(Guid establishmentId, DateTime cutoff, CancellationToken ct);
 

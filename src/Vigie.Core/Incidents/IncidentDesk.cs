@@ -182,7 +182,7 @@ public sealed class IncidentDesk(VigieDbContext db, PlaybookLibrary playbooks, P
     }
 
     public async Task<(Incident Incident, User? Assignee)> AssignAsync(long id, string? username, Actor actor, IncidentVisibility visibility,
-        Func<User, Task<IncidentVisibility>> visibilityOf, CancellationToken ct = default)
+        CancellationToken ct = default)
     {
         var incident = await FindAsync(id, visibility, ct: ct);
         visibility.EnsureResponder(incident, "assigning an incident");
@@ -195,7 +195,7 @@ public sealed class IncidentDesk(VigieDbContext db, PlaybookLibrary playbooks, P
                 throw VigieException.Invalid($"user '{name}' does not exist");
             if (assignee.Disabled)
                 throw VigieException.Invalid($"user '{name}' is disabled");
-            var theirs = await visibilityOf(assignee);
+            var theirs = IncidentVisibility.Of(assignee, await db.Establishments.AsNoTracking().ToListAsync(ct));
             if (!theirs.Responder || !theirs.CanSee(incident))
                 throw VigieException.Invalid($"user '{name}' cannot work on incident {id}: their roles or establishment do not cover it");
         }

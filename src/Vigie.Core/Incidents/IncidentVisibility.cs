@@ -16,6 +16,10 @@ public sealed record IncidentVisibility(AccessScope Scope, bool Responder, bool 
     public static IncidentVisibility For(AccessScope scope, IReadOnlyCollection<string> roles) =>
         new(scope, roles.Contains(Roles.Admin) || roles.Contains(Roles.SocAnalyst) || roles.Contains(Roles.SecurityOfficer), roles.Contains(Roles.Dpo));
 
+    /// <summary>What a user sees and works on, from their roles and their establishment's subtree among <paramref name="all"/>.</summary>
+    public static IncidentVisibility Of(User user, IReadOnlyCollection<Establishment> all) =>
+        For(AccessScope.Subtree(user.EstablishmentId, all), user.Roles.Select(r => r.Role.ToName()).ToList());
+
     /// <summary>The alerts the same person sees, for the alerts an incident is built from.</summary>
     public AlertVisibility Alerts => new(Scope, Responder, Responder || Dpo);
 

@@ -119,11 +119,10 @@ internal static class AlertEndpoints
         return await DetailAsync(alert, db, index, catalog, ct);
     }
 
-    private static async Task<IResult> AssignAsync(long id, AssignRequest request, CurrentUser current, AlertTriage triage, EstablishmentRegistry establishments,
+    private static async Task<IResult> AssignAsync(long id, AssignRequest request, CurrentUser current, AlertTriage triage,
         VigieDbContext db, EstablishmentIndex index, AttackCatalog catalog, CancellationToken ct)
     {
-        var (alert, _) = await triage.AssignAsync(id, request.Who, current.Actor, await VisibilityAsync(current, ct),
-            async user => AlertVisibility.For(await establishments.ScopeOfAsync(user.EstablishmentId, ct), user.Roles.Select(r => r.Role.ToName()).ToList()), ct);
+        var (alert, _) = await triage.AssignAsync(id, request.Who, current.Actor, await VisibilityAsync(current, ct), ct);
         return await DetailAsync(alert, db, index, catalog, ct);
     }
 

@@ -166,11 +166,10 @@ internal static class IncidentEndpoints
     }
 
     private static async Task<IResult> AssignAsync(long id, AssignRequest request, CurrentUser current, IncidentDesk desk, IncidentQualifier qualifier, EvidenceLocker locker,
-        EstablishmentRegistry establishments, EstablishmentIndex index, VigieDbContext db, CancellationToken ct)
+        EstablishmentIndex index, VigieDbContext db, CancellationToken ct)
     {
         var visibility = await VisibilityAsync(current, ct);
-        await desk.AssignAsync(id, request.Who, current.Actor, visibility,
-            async u => IncidentVisibility.For(await establishments.ScopeOfAsync(u.EstablishmentId, ct), u.Roles.Select(r => r.Role.ToName()).ToList()), ct);
+        await desk.AssignAsync(id, request.Who, current.Actor, visibility, ct);
         return await DetailAsync(id, visibility, desk, qualifier, locker, index, db, ct);
     }
 

@@ -125,9 +125,7 @@ internal static class AlertCommands
         var store = StoreOptions.AddTo(command);
         store.SetAction(command, async (parse, sp, ct) =>
         {
-            var establishments = sp.GetRequiredService<EstablishmentRegistry>();
-            var (alert, user) = await sp.GetRequiredService<AlertTriage>().AssignAsync(parse.GetValue(id), parse.GetValue(to), Actor.CommandLine(), AlertVisibility.Everything,
-                async u => AlertVisibility.For(await establishments.ScopeOfAsync(u.EstablishmentId, ct), u.Roles.Select(r => Vigie.Core.Identity.Roles.ToName(r.Role)).ToList()), ct);
+            var (alert, user) = await sp.GetRequiredService<AlertTriage>().AssignAsync(parse.GetValue(id), parse.GetValue(to), Actor.CommandLine(), AlertVisibility.Everything, ct);
             Console.WriteLine(user is null ? $"Alert {alert.Id} unassigned." : $"Alert {alert.Id} assigned to {user.Username}.");
             return ExitCodes.Ok;
         });

@@ -58,8 +58,15 @@ internal sealed class IndexModel(CurrentUser current, ConsoleFocus focus, VigieD
         EstablishmentName = own?.Name;
         FocusName = (await focus.FocusedAsync(ct))?.Name;
         EstablishmentCount = all.Values.Count(e => scope.Contains(e.Id));
-        UserCount = (await db.Users.AsNoTracking().Select(u => u.EstablishmentId).ToListAsync(ct)).Count(e => scope.Contains(e));
-        CollectorCount = (await db.Collectors.AsNoTracking().Where(c => c.RevokedAt == null).Select(c => c.EstablishmentId).ToListAsync(ct)).Count(e => scope.Contains(e));
+        var users = db.Users.AsNoTracking();
+        var collectors = db.Collectors.AsNoTracking().Where(c => c.RevokedAt == null);
+        if (ConsoleLookups.Ids(scope) is { } scoped)
+        {
+            users = users.Where(u => scoped.Contains(u.EstablishmentId));
+            collectors = collectors.Where(c => scoped.Contains(c.EstablishmentId));
+        }
+        UserCount = await users.CountAsync(ct);
+        CollectorCount = await collectors.CountAsync(ct);
 
         Operations = current.Roles.Any(r => r is RoleNames.Admin or RoleNames.SocAnalyst or RoleNames.SecurityOfficer or RoleNames.Dpo);
         if (!Operations)
@@ -100,21 +107,20 @@ internal sealed class IndexModel(CurrentUser current, ConsoleFocus focus, VigieD
 
         // Events per second: the last five minutes, per establishment of the scope that received any.
         var recent = now.AddMinutes(-5);
+        var daily = await events.CountByEstablishmentAsync(new EventSearch(null, start, end, scope), ct);
+        var lately = await events.CountByEstablishmentAsync(new EventSearch(null, recent, now, scope), ct);
         long total = 0;
         var perEstablishment = new List<SvgChart.Bar>();
-        foreach (var e in all.Values.Where(e => scope.Contains(e.Id)).OrderBy(e => e.Code, StringComparer.Ordinal))
+        foreach (var (id, day) in daily)
         {
-            var counts = await events.HistogramAsync(new EventSearch(null, start, end, AccessScope.Of([e.Id])), TimeSpan.FromHours(24), ct);
-            var day = counts.Sum(c => c.Count);
-            if (day == 0)
+            if (!all.TryGetValue(id, out var e))
                 continue;
-            var minutes = await events.HistogramAsync(new EventSearch(null, recent, now, AccessScope.Of([e.Id])), TimeSpan.FromMinutes(5), ct);
-            var last5 = minutes.Sum(c => c.Count);
+            var last5 = lately.GetValueOrDefault(id);
             total += last5;
             perEstablishment.Add(new SvgChart.Bar(e.Code, day, $"{e.Code}: {Number(day)} {T("events in 24 h")}, {last5 / 300.0:0.##} {T("per second now")}",
                 $"/events?q={Uri.EscapeDataString(EventSearchLinks.Term("organization.id", e.Code))}&from=now-24h"));
         }
-        EventsByEstablishment = perEstablishment.OrderByDescending(b => b.Value).Take(12).ToList();
+        EventsByEstablishment = perEstablishment.OrderByDescending(b => b.Value).ThenBy(b => b.Label, StringComparer.Ordinal).Take(12).ToList();
         EventsPerSecond = total / 300.0;
     }
 

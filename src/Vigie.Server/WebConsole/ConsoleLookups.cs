@@ -19,9 +19,13 @@ internal static class ConsoleLookups
     /// <summary>Enabled users of the scope holding one of <paramref name="roles"/>: whom work may be assigned to.</summary>
     public static async Task<IReadOnlyList<string>> WorkersAsync(VigieDbContext db, AccessScope scope, IReadOnlyCollection<Role> roles, CancellationToken ct)
     {
-        var users = await db.Users.AsNoTracking().Include(u => u.Roles).Where(u => !u.Disabled).ToListAsync(ct);
-        return users.Where(u => scope.Contains(u.EstablishmentId) && u.Roles.Any(r => roles.Contains(r.Role)))
-            .Select(u => u.Username).Order(StringComparer.Ordinal).ToList();
+        var wanted = roles.ToList();
+        var query = db.Users.AsNoTracking().Where(u => !u.Disabled && u.Roles.Any(r => wanted.Contains(r.Role)));
+        if (Ids(scope) is { } ids)
+            query = query.Where(u => ids.Contains(u.EstablishmentId));
+        var names = await query.Select(u => u.Username).ToListAsync(ct);
+        names.Sort(StringComparer.Ordinal);
+        return names;
     }
 
     public static string? Code(Guid? id, IReadOnlyDictionary<Guid, Establishment> all) =>

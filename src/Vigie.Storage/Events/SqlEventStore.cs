@@ -120,6 +120,24 @@ internal abstract class SqlEventStore(SqlDialect dialect) : IEventStore
         return buckets;
     }
 
+    public async Task<IReadOnlyDictionary<Guid, long>> CountByEstablishmentAsync(EventSearch search, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        var p = new SqlParameters();
+        var where = Where(search, p, withCursor: false);
+        await using var command = connection.CreateCommand();
+#pragma warning disable CA2100
+        command.CommandText = $"SELECT e.establishment_id, COUNT(*) FROM events e WHERE {where} GROUP BY e.establishment_id";
+#pragma warning restore CA2100
+        command.CommandTimeout = 120;
+        AddParameters(command, p);
+        var counts = new Dictionary<Guid, long>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            counts[ReadGuid(reader, 0)] = reader.GetInt64(1);
+        return counts;
+    }
+
     public async Task<IReadOnlyList<StoredEvent>> ReadAfterAsync(long afterId, int max, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);

@@ -272,6 +272,18 @@ public sealed class IncidentApiTests
         addTask.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await dpo.PostAsJsonAsync("/api/v1/incidents", new { title = "x" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
 
+        // Assigned only to a responder who covers the incident: the region's officer, not another region's, a DPO or a clinician.
+        var assign = await analyst.PostAsJsonAsync($"/api/v1/incidents/{security}/assign", new { assignee = "rssi.a" });
+        assign.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await assign.ReadAsync()).GetProperty("assignee").GetString().ShouldBe("rssi.a");
+        foreach (var who in new[] { "rssi.b", "dpo", "doctor" })
+        {
+            var refused = await analyst.PostAsJsonAsync($"/api/v1/incidents/{security}/assign", new { assignee = who });
+            refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            (await refused.ReadAsync()).GetProperty("detail").GetString()!.ShouldContain("cannot work on incident");
+        }
+        (await (await analyst.GetAsync($"/api/v1/incidents/{security}")).ReadAsync()).GetProperty("assignee").GetString().ShouldBe("rssi.a");
+
         using var doctor = await host.SignedInAsync("doctor");
         (await doctor.GetAsync("/api/v1/incidents")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await doctor.GetAsync($"/api/v1/incidents/{privacy}")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);

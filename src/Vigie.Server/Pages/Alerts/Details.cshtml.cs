@@ -22,7 +22,7 @@ namespace Vigie.Server.Pages.Alerts;
 /// </summary>
 [Authorize(AuthenticationSchemes = VigieApp.ConsoleScheme, Roles = ConsoleRoles.Triage)]
 internal sealed class AlertPageModel(CurrentUser current, ConsoleFocus focus, AlertTriage triage, IncidentDesk desk, EstablishmentIndex index,
-    EstablishmentRegistry registry, AttackCatalog catalog, VigieDbContext db) : ConsolePage
+    AttackCatalog catalog, VigieDbContext db) : ConsolePage
 {
     public sealed record DetectionRow(AlertDetection Detection, IReadOnlyDictionary<string, string> Fields, IReadOnlyList<string> Facts, long? EventId);
 
@@ -52,8 +52,7 @@ internal sealed class AlertPageModel(CurrentUser current, ConsoleFocus focus, Al
         ActAsync(id, "Reopened", async v => await triage.ReopenAsync(id, reason, current.Actor, v, ct), ct);
 
     public Task<IActionResult> OnPostAssignAsync(long id, string? assignee, CancellationToken ct) =>
-        ActAsync(id, "Assigned", async v => await triage.AssignAsync(id, string.IsNullOrWhiteSpace(assignee) ? null : assignee, current.Actor, v,
-            async user => AlertVisibility.For(await registry.ScopeOfAsync(user.EstablishmentId, ct), user.Roles.Select(r => r.Role.ToName()).ToList()), ct), ct);
+        ActAsync(id, "Assigned", async v => await triage.AssignAsync(id, string.IsNullOrWhiteSpace(assignee) ? null : assignee, current.Actor, v, ct), ct);
 
     public Task<IActionResult> OnPostCommentAsync(long id, string? text, CancellationToken ct) =>
         ActAsync(id, "Comment added", async v => await triage.CommentAsync(id, text, current.Actor, v, ct), ct);

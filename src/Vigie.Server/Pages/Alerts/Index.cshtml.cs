@@ -18,8 +18,7 @@ namespace Vigie.Server.Pages.Alerts;
 /// and close, and new alerts inserted live. Lists follow the establishment switcher within the user's scope.
 /// </summary>
 [Authorize(AuthenticationSchemes = VigieApp.ConsoleScheme, Roles = ConsoleRoles.Triage)]
-internal sealed class AlertQueueModel(CurrentUser current, ConsoleFocus focus, AlertQueue queue, AlertTriage triage, EstablishmentIndex index,
-    EstablishmentRegistry registry, VigieDbContext db) : ConsolePage
+internal sealed class AlertQueueModel(CurrentUser current, ConsoleFocus focus, AlertQueue queue, AlertTriage triage, EstablishmentIndex index, VigieDbContext db) : ConsolePage
 {
     public const int PageSize = 50;
 
@@ -79,8 +78,7 @@ internal sealed class AlertQueueModel(CurrentUser current, ConsoleFocus focus, A
                         await triage.CloseAsync(id, resolution, reason, current.Actor, visibility, ct);
                         break;
                     case "assign":
-                        await triage.AssignAsync(id, string.IsNullOrWhiteSpace(assignTo) ? null : assignTo, current.Actor, visibility,
-                            async user => AlertVisibility.For(await registry.ScopeOfAsync(user.EstablishmentId, ct), user.Roles.Select(r => r.Role.ToName()).ToList()), ct);
+                        await triage.AssignAsync(id, string.IsNullOrWhiteSpace(assignTo) ? null : assignTo, current.Actor, visibility, ct);
                         break;
                     default:
                         throw VigieException.Invalid($"'{bulk}' is not an action on alerts");

@@ -20,7 +20,7 @@ namespace Vigie.Server.Pages.Incidents;
 /// </summary>
 [Authorize(AuthenticationSchemes = VigieApp.ConsoleScheme, Roles = ConsoleRoles.Triage)]
 internal sealed class IncidentPageModel(CurrentUser current, ConsoleFocus focus, IncidentDesk desk, IncidentQualifier qualifier, EvidenceLocker locker,
-    EstablishmentIndex index, EstablishmentRegistry registry, TimeProvider time, VigieDbContext db) : ConsolePage
+    EstablishmentIndex index, TimeProvider time, VigieDbContext db) : ConsolePage
 {
     public Incident? Incident { get; private set; }
     public string? Establishment { get; private set; }
@@ -91,8 +91,7 @@ internal sealed class IncidentPageModel(CurrentUser current, ConsoleFocus focus,
         }, ct);
 
     public Task<IActionResult> OnPostAssignAsync(long id, string? assignee, CancellationToken ct) =>
-        ActAsync(id, "Assigned", async v => await desk.AssignAsync(id, string.IsNullOrWhiteSpace(assignee) ? null : assignee, current.Actor, v,
-            async user => IncidentVisibility.For(await registry.ScopeOfAsync(user.EstablishmentId, ct), user.Roles.Select(r => r.Role.ToName()).ToList()), ct), ct);
+        ActAsync(id, "Assigned", async v => await desk.AssignAsync(id, string.IsNullOrWhiteSpace(assignee) ? null : assignee, current.Actor, v, ct), ct);
 
     public Task<IActionResult> OnPostQualifyAsync(long id, bool personalData, bool euResidents, bool highRisk, bool nis2, bool hipaa, int? peopleAffected,
         int? recordsAffected, string? nature, string? categoriesOfPeople, string? categoriesOfData, string? consequences, string? measures, string? contact,
