@@ -215,9 +215,12 @@ public sealed partial class StreamDetector(IEventStore store, EventWriter writer
                 yaml.Append("\n---\n");
             yaml.Append(rule.Yaml.TrimEnd());
         }
-        var set = SigmaRuleSet.FromYaml(yaml.ToString(), "<store>");
-        return SigmaEngine.Compile(set, new SigmaEngineOptions { FieldMapping = SigmaFieldMappings.Ecs, Logsources = SigmaLogsourceCatalog.CreateDefault() });
+        return Compile(SigmaRuleSet.FromYaml(yaml.ToString(), "<store>"));
     }
+
+    /// <summary>Compiles a rule set as the stream sees events: ECS names first, the rules' own names as fallback, the default logsources.</summary>
+    public static SigmaEngine Compile(SigmaRuleSet set) =>
+        SigmaEngine.Compile(set, new SigmaEngineOptions { FieldMapping = SigmaFieldMappings.Ecs, Logsources = SigmaLogsourceCatalog.CreateDefault() });
 
     [LoggerMessage(EventId = 3100, Level = LogLevel.Information, Message = "Detection engine compiled: {Rules} rules, {Correlations} correlations, {Errors} rejected, in {Milliseconds} ms")]
     private static partial void LogCompiled(ILogger logger, int rules, int correlations, int errors, long milliseconds);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Vigie.Core.Events;
 using Vigie.Formats.Auditd;
+using Vigie.Formats.Evtx;
 using Vigie.Formats.Syslog;
 
 namespace Vigie.Core.Ingestion;
@@ -144,6 +145,24 @@ public static class IngestBatchReader
         {
             ArrayPool<char>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>A Windows event log record written as the JSON an agent sends: <c>{"Event": {"System": …, "EventData": …}}</c>.</summary>
+    public static void WriteEvtxJson(EvtxRecord record, IBufferWriter<byte> output)
+    {
+        using var json = new Utf8JsonWriter(output, EvtxJson.WriterOptions);
+        json.WriteStartObject();
+        json.WritePropertyName("Event"u8);
+        record.WriteEventJson(json);
+        json.WriteEndObject();
+    }
+
+    /// <summary>One Windows event log record, normalised as its JSON rendering would be; <paramref name="buffer"/> is reused between records.</summary>
+    public static EventDocument ReadEvtxRecord(EvtxRecord record, ArrayBufferWriter<byte> buffer, int line, IngestContext context)
+    {
+        buffer.ResetWrittenCount();
+        WriteEvtxJson(record, buffer);
+        return ReadJsonLine(buffer.WrittenSpan, line, context, out _);
     }
 
     /// <summary>One syslog message (a frame from a stream or a datagram).</summary>

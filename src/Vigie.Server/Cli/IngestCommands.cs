@@ -211,15 +211,7 @@ internal static class IngestCommands
             long reported = 0;
             foreach (var record in reader.ReadRecords())
             {
-                buffer.ResetWrittenCount();
-                using (var json = new Utf8JsonWriter(buffer, EvtxJson.WriterOptions))
-                {
-                    json.WriteStartObject();
-                    json.WritePropertyName("Event"u8);
-                    record.WriteEventJson(json);
-                    json.WriteEndObject();
-                }
-                var e = IngestBatchReader.ReadJsonLine(buffer.WrittenSpan, batch.Count + 1, context with { Received = DateTimeOffset.UtcNow }, out _);
+                var e = IngestBatchReader.ReadEvtxRecord(record, buffer, batch.Count + 1, context with { Received = DateTimeOffset.UtcNow });
                 batch.Add(new EventToStore(e.Timestamp, context.EstablishmentId, e));
                 if (batch.Count >= BatchSize)
                 {

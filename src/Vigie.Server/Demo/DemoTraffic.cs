@@ -60,7 +60,11 @@ internal sealed partial class DemoTraffic(IServiceScopeFactory scopes, EventWrit
     private sealed record Clinician(AccessSubject Subject, string Code, IReadOnlyList<string> Patients);
 
     private sealed record Cast(IReadOnlyDictionary<string, Source> Sources, IReadOnlyList<Clinician> Clinicians, string? Vip,
-        IReadOnlyList<string> Patients, IReadOnlyList<string> Recordings);
+        IReadOnlyList<string> Patients, IReadOnlyList<string> Recordings)
+    {
+        /// <summary>The recordings' records as JSON, read from their files once and replayed every cycle.</summary>
+        public Lazy<IReadOnlyList<byte[]>> RecordingEvents { get; } = new(() => ReadRecordings(Recordings));
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -238,27 +242,14 @@ internal sealed partial class DemoTraffic(IServiceScopeFactory scopes, EventWrit
             return;
         var context = new IngestContext(source.EstablishmentId, source.Code, source.Collector, "winlog-demo", DateTimeOffset.UtcNow);
         var events = new List<EventToStore>();
-        var buffer = new ArrayBufferWriter<byte>(4096);
         var now = DateTime.UtcNow;
-        foreach (var file in _cast.Recordings)
+        foreach (var json in _cast.RecordingEvents.Value)
         {
-            using var reader = EvtxReader.Open(file);
-            foreach (var record in reader.ReadRecords())
-            {
-                buffer.ResetWrittenCount();
-                using (var json = new Utf8JsonWriter(buffer, EvtxJson.WriterOptions))
-                {
-                    json.WriteStartObject();
-                    json.WritePropertyName("Event"u8);
-                    record.WriteEventJson(json);
-                    json.WriteEndObject();
-                }
-                var e = IngestBatchReader.ReadJsonLine(buffer.WrittenSpan, events.Count + 1, context, out _);
-                // The recordings are years old: each event is played as happening now, a few seconds apart.
-                e.Timestamp = now.AddSeconds(-RansomwarePrecursors.Length * 3 + events.Count * 3);
-                e[EventFields.Timestamp] = EventTime.Format(e.Timestamp);
-                events.Add(new EventToStore(e.Timestamp, source.EstablishmentId, e));
-            }
+            var e = IngestBatchReader.ReadJsonLine(json, events.Count + 1, context, out _);
+            // The recordings are years old: each event is played as happening now, a few seconds apart.
+            e.Timestamp = now.AddSeconds(-RansomwarePrecursors.Length * 3 + events.Count * 3);
+            e[EventFields.Timestamp] = EventTime.Format(e.Timestamp);
+            events.Add(new EventToStore(e.Timestamp, source.EstablishmentId, e));
         }
         stats.AddReceived(events.Count);
         await writer.EnqueueAsync(new EventBatch(events, source.Collector), ct);
@@ -336,6 +327,23 @@ internal sealed partial class DemoTraffic(IServiceScopeFactory scopes, EventWrit
         var vip = await db.PatientIdentities.AsNoTracking().Where(p => p.Vip).Select(p => p.PatientId).FirstOrDefaultAsync(ct);
         var all = await db.FhirResources.AsNoTracking().Where(r => r.ResourceType == "Patient" && !r.Deleted).OrderBy(r => r.Id).Select(r => r.Id).ToListAsync(ct);
         return new Cast(sources, clinicians, vip, all.Skip(1).ToList(), FindRecordings());
+    }
+
+    private static IReadOnlyList<byte[]> ReadRecordings(IReadOnlyList<string> files)
+    {
+        var records = new List<byte[]>();
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        foreach (var file in files)
+        {
+            using var reader = EvtxReader.Open(file);
+            foreach (var record in reader.ReadRecords())
+            {
+                buffer.ResetWrittenCount();
+                IngestBatchReader.WriteEvtxJson(record, buffer);
+                records.Add(buffer.WrittenSpan.ToArray());
+            }
+        }
+        return records;
     }
 
     private IReadOnlyList<string> FindRecordings()

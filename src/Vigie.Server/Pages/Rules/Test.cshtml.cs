@@ -76,7 +76,7 @@ internal sealed class RuleTestModel(ConsoleFocus focus, IEventStore events, Esta
             Errors = set.Errors.Select(e => e.ToString()).ToList();
             if (set.Rules.Count == 0)
                 throw VigieException.Invalid(Errors.Count > 0 ? $"the rule does not load: {string.Join("; ", Errors)}" : "the text holds no Sigma rule");
-            var engine = SigmaEngine.Compile(set, new SigmaEngineOptions { FieldMapping = Vigie.Sigma.Mapping.SigmaFieldMappings.Ecs, Logsources = Vigie.Sigma.Mapping.SigmaLogsourceCatalog.CreateDefault() });
+            var engine = StreamDetector.Compile(set); // exactly as the stream would run it
             var evaluator = engine.CreateEvaluator();
             var query = EventSearchEndpoints.ParseQuery(Q);
             var start = EventSearchEndpoints.ParseTime("from", string.IsNullOrWhiteSpace(From) ? "now-24h" : From)!.Value;
