@@ -43,12 +43,8 @@ internal static class AlertCommands
                 parse.GetValue(establishment), parse.GetValue(category), Limit: parse.GetValue(limit)), AlertVisibility.Everything, ct);
             var (all, users, catalog) = await ContextAsync(sp, page.Items.Select(a => a.AssigneeId), ct);
             var views = page.Items.Select(a => AlertView.From(a, all, users, catalog)).ToList();
-            if (OutputFormat.IsJson(parse, output))
-            {
-                OutputFormat.WriteJson(new { items = views, next_cursor = page.NextCursor });
-                return ExitCodes.Ok;
-            }
-            TextTable.Write(Console.Out, ["id", "severity", "status", "establishment", "count", "last seen", "entity", "title"],
+            OutputFormat.Write(parse, output, new { items = views, next_cursor = page.NextCursor },
+                ["id", "severity", "status", "establishment", "count", "last seen", "entity", "title"],
                 views.Select(v => (IReadOnlyList<string?>)[v.Id.ToString(CultureInfo.InvariantCulture), v.Severity, v.Status, v.Establishment,
                     v.Count.ToString(CultureInfo.InvariantCulture), v.LastSeen, v.Entity, v.Title]));
             return ExitCodes.Ok;

@@ -43,12 +43,7 @@ internal static class CollectorCommands
             var list = await sp.GetRequiredService<CollectorRegistry>().ListAsync(AccessScope.Everything, ct);
             var all = (await sp.GetRequiredService<EstablishmentRegistry>().ListAsync(AccessScope.Everything, ct)).ToDictionary(e => e.Id);
             var views = list.Select(c => CollectorView.From(c, all)).ToList();
-            if (OutputFormat.IsJson(parse, output))
-            {
-                OutputFormat.WriteJson(views);
-                return ExitCodes.Ok;
-            }
-            TextTable.Write(Console.Out, ["name", "establishment", "key", "state", "created", "last seen"],
+            OutputFormat.Write(parse, output, views, ["name", "establishment", "key", "state", "created", "last seen"],
                 views.Select(v => (IReadOnlyList<string?>)[v.Name, v.Establishment, v.KeyPrefix + "…", v.Active ? "active" : "revoked", v.CreatedAt, v.LastSeenAt]));
             return ExitCodes.Ok;
         });

@@ -47,12 +47,7 @@ internal static class EstablishmentCommands
             var list = await registry.ListAsync(AccessScope.Everything, ct);
             var all = list.ToDictionary(e => e.Id);
             var views = list.Select(e => EstablishmentView.From(e, all)).ToList();
-            if (OutputFormat.IsJson(parse, output))
-            {
-                OutputFormat.WriteJson(views);
-                return ExitCodes.Ok;
-            }
-            TextTable.Write(Console.Out, ["code", "type", "parent", "name", "time zone", "created"],
+            OutputFormat.Write(parse, output, views, ["code", "type", "parent", "name", "time zone", "created"],
                 views.Select(v => (IReadOnlyList<string?>)[v.Code, v.Type, v.Parent, v.Name, v.TimeZone, v.CreatedAt]));
             return ExitCodes.Ok;
         });

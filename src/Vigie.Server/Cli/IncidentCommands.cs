@@ -44,12 +44,8 @@ internal static class IncidentCommands
             var counts = await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.IncidentId)).GroupBy(a => a.IncidentId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
             var (all, users, _) = await AlertCommands.ContextAsync(sp, page.Items.Select(i => i.AssigneeId), ct);
             var views = page.Items.Select(i => IncidentView.From(i, counts.FirstOrDefault(c => c.Key == i.Id)?.Count ?? 0, all, users)).ToList();
-            if (OutputFormat.IsJson(parse, output))
-            {
-                OutputFormat.WriteJson(new { items = views, next_cursor = page.NextCursor });
-                return ExitCodes.Ok;
-            }
-            TextTable.Write(Console.Out, ["id", "severity", "status", "type", "establishment", "alerts", "created", "title"],
+            OutputFormat.Write(parse, output, new { items = views, next_cursor = page.NextCursor },
+                ["id", "severity", "status", "type", "establishment", "alerts", "created", "title"],
                 views.Select(v => (IReadOnlyList<string?>)[v.Id.ToString(CultureInfo.InvariantCulture), v.Severity, v.Status, v.Type, v.Establishment,
                     v.AlertCount.ToString(CultureInfo.InvariantCulture), v.CreatedAt, v.Title]));
             return ExitCodes.Ok;

@@ -23,4 +23,13 @@ internal static class OutputFormat
     public static bool IsJson(ParseResult parse, Option<string> option) => parse.GetValue(option) == "json";
 
     public static void WriteJson(object value) => Console.WriteLine(JsonSerializer.Serialize(value, Json));
+
+    /// <summary>Writes <paramref name="json"/> as JSON when <c>--output json</c> was asked, else the table of <paramref name="rows"/>.</summary>
+    public static void Write(ParseResult parse, Option<string> option, object json, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string?>> rows)
+    {
+        if (IsJson(parse, option))
+            WriteJson(json);
+        else
+            TextTable.Write(Console.Out, headers, rows);
+    }
 }

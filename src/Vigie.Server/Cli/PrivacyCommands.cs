@@ -185,14 +185,10 @@ internal static class PrivacyCommands
                     Console.WriteLine();
                 }
             }
-            if (OutputFormat.IsJson(parse, output))
-            {
-                OutputFormat.WriteJson(items.Select(a => new { time = a.Time, user = a.UserName, patient = a.PatientPseudonym, establishment = a.Organization, action = a.Action,
+            OutputFormat.Write(parse, output, items.Select(a => new { time = a.Time, user = a.UserName, patient = a.PatientPseudonym, establishment = a.Organization, action = a.Action,
                     purpose = a.Purpose, break_glass = a.BreakGlass, care_relationship = a.CareRelationship, risk_score = a.RiskScore,
-                    facts = a.Facts is null ? [] : JsonSerializer.Deserialize<List<string>>(a.Facts) }));
-                return ExitCodes.Ok;
-            }
-            TextTable.Write(Console.Out, ["time (UTC)", "user", "patient", "action", "care", "risk", "why"],
+                    facts = a.Facts is null ? [] : JsonSerializer.Deserialize<List<string>>(a.Facts) }),
+                ["time (UTC)", "user", "patient", "action", "care", "risk", "why"],
                 items.Select(a => (IReadOnlyList<string?>)[a.Time.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), a.UserName, a.PatientPseudonym, a.Action,
                     a.CareRelationship, a.RiskScore?.ToString(CultureInfo.InvariantCulture),
                     a.Facts is null ? null : string.Join("; ", JsonSerializer.Deserialize<List<string>>(a.Facts) ?? [])]));

@@ -109,12 +109,8 @@ internal static class RecordsCommands
             var pairs = parse.GetValue(patient) is { } id
                 ? (await finder.FindAsync(id, ct: ct)).Select(c => (A: id, B: c)).ToList()
                 : await finder.FindAllAsync(ct);
-            if (OutputFormat.IsJson(parse, output))
-            {
-                OutputFormat.WriteJson(pairs.Select(p => new { patient = p.A, candidate = p.B.PatientId, national_id = p.B.NationalId, score = p.B.Score, level = p.B.Level, reasons = p.B.Reasons }));
-                return ExitCodes.Ok;
-            }
-            TextTable.Write(Console.Out, ["patient", "candidate", "score", "level", "reasons"],
+            OutputFormat.Write(parse, output, pairs.Select(p => new { patient = p.A, candidate = p.B.PatientId, national_id = p.B.NationalId, score = p.B.Score, level = p.B.Level, reasons = p.B.Reasons }),
+                ["patient", "candidate", "score", "level", "reasons"],
                 pairs.Select(p => (IReadOnlyList<string?>)[p.A, p.B.PatientId, p.B.Score.ToString(System.Globalization.CultureInfo.InvariantCulture), p.B.Level, string.Join(", ", p.B.Reasons)]));
             return ExitCodes.Ok;
         });

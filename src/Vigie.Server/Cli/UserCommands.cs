@@ -77,12 +77,7 @@ internal static class UserCommands
             var users = await sp.GetRequiredService<UserAdministration>().ListAsync(AccessScope.Everything, ct);
             var all = (await sp.GetRequiredService<EstablishmentRegistry>().ListAsync(AccessScope.Everything, ct)).ToDictionary(e => e.Id);
             var views = users.Select(u => UserView.From(u, all)).ToList();
-            if (OutputFormat.IsJson(parse, output))
-            {
-                OutputFormat.WriteJson(views);
-                return ExitCodes.Ok;
-            }
-            TextTable.Write(Console.Out, ["username", "roles", "establishment", "source", "state", "mfa", "last sign-in"],
+            OutputFormat.Write(parse, output, views, ["username", "roles", "establishment", "source", "state", "mfa", "last sign-in"],
                 views.Select(v => (IReadOnlyList<string?>)[v.Username, string.Join(",", v.Roles), v.Establishment, v.Source,
                     v.Disabled ? "disabled" : "active", v.Mfa ? "totp" : "-", v.LastSignInAt]));
             return ExitCodes.Ok;
