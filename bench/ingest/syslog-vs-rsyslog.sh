@@ -27,6 +27,8 @@ trap cleanup EXIT
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now() { date +%s.%N; }
+# CPU seconds (user + system) a process has used so far.
+cpu_of() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$1/stat"; }
 
 echo "[bench] generating $n messages" >&2
 /usr/bin/python3 bench/ingest/generate-syslog.py "$n" "$tmp/messages.log"
@@ -48,6 +50,7 @@ cat "$tmp/messages.log" > /dev/tcp/127.0.0.1/$port
 while [ "$(wc -l < "$tmp/rsyslog.out" 2>/dev/null || echo 0)" -lt "$n" ]; do sleep 0.05; done
 end=$(now)
 rsyslog_s=$(echo "$end - $start" | bc -l)
+rsyslog_cpu=$(cpu_of "$(cat "$tmp/rsyslog.pid")")
 kill "$(cat "$tmp/rsyslog.pid")"; rm -f "$tmp/rsyslog.pid"; wait 2>/dev/null || true
 echo "[bench] rsyslog: $n messages in ${rsyslog_s}s" >&2
 
@@ -77,6 +80,7 @@ base_stored=${base% *}; base_detected=${base#* }
 sleep 2
 base=$(stats | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["stored"], d["detection_processed"])')
 base_stored=${base% *}; base_detected=${base#* }
+cpu_before=$(cpu_of "$serve_pid")
 start=$(now)
 cat "$tmp/messages.log" > /dev/tcp/127.0.0.1/$sport
 stored_at=""
@@ -87,12 +91,13 @@ while true; do
   sleep 0.05
 done
 end=$(now)
+vigie_cpu=$(echo "$(cpu_of "$serve_pid") - $cpu_before" | bc -l)
 vigie_s=$(echo "$end - $start" | bc -l)
 stored_s=$(echo "$stored_at - $start" | bc -l)
 rules_n=$(grep -o '"Rules":[0-9]*' "$tmp/serve.log" | tail -1 | cut -d: -f2)
 echo "[bench] vigie: $n messages stored in ${stored_s}s, through detection ($rules_n rules, $detections detections) in ${vigie_s}s" >&2
 
-printf '%-9s %12s %10s %14s\n' "receiver" "messages" "seconds" "messages/s"
-printf '%-9s %12d %10.2f %14.0f\n' rsyslog "$n" "$rsyslog_s" "$(echo "$n / $rsyslog_s" | bc -l)"
-printf '%-9s %12d %10.2f %14.0f   (stored: %.0f/s)\n' vigie "$n" "$vigie_s" "$(echo "$n / $vigie_s" | bc -l)" "$(echo "$n / $stored_s" | bc -l)"
+printf '%-9s %12s %10s %14s %12s %16s\n' "receiver" "messages" "seconds" "messages/s" "CPU seconds" "CPU µs/message"
+printf '%-9s %12d %10.2f %14.0f %12.2f %16.2f\n' rsyslog "$n" "$rsyslog_s" "$(echo "$n / $rsyslog_s" | bc -l)" "$rsyslog_cpu" "$(echo "$rsyslog_cpu * 1000000 / $n" | bc -l)"
+printf '%-9s %12d %10.2f %14.0f %12.2f %16.2f   (stored: %.0f/s)\n' vigie "$n" "$vigie_s" "$(echo "$n / $vigie_s" | bc -l)" "$vigie_cpu" "$(echo "$vigie_cpu * 1000000 / $n" | bc -l)" "$(echo "$n / $stored_s" | bc -l)"
 echo "message bytes: $bytes; store: $([ -n "$store_url" ] && echo postgresql || echo sqlite); rules: $rules_n (linux, network); detections: $detections"
