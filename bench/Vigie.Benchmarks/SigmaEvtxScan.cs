@@ -89,6 +89,7 @@ internal static class SigmaEvtxScan
         void Measure(string name, Func<long> pass)
         {
             var cpuStart = Cpu();
+            var allocatedStart = GC.GetTotalAllocatedBytes(precise: true);
             var wall = Stopwatch.StartNew();
             long records = 0;
             var passes = 0;
@@ -99,7 +100,8 @@ internal static class SigmaEvtxScan
             }
             var elapsed = wall.Elapsed.TotalSeconds;
             var cpu = (Cpu() - cpuStart).TotalSeconds;
-            Console.WriteLine($"{name}: {records:N0} records in {passes} passes, {records / elapsed:N0} records/s wall, {records / cpu:N0} records per CPU-second ({cpu * 1e6 / records:N2} µs CPU per record)");
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedStart;
+            Console.WriteLine($"{name}: {records:N0} records in {passes} passes, {records / elapsed:N0} records/s wall, {records / cpu:N0} records per CPU-second ({cpu * 1e6 / records:N2} µs CPU per record, {allocated / (double)records:N0} bytes allocated per record)");
         }
 
         Measure("parse only, one thread", ParseOnly);

@@ -182,6 +182,67 @@ public sealed class EvtxReader : IDisposable
         });
     }
 
+    /// <summary>
+    /// Reads the chunks in file order and runs <paramref name="work"/> on each (parse it with
+    /// <see cref="EvtxChunk.ReadRecords"/>, render it…) on the thread pool, up to <paramref name="lookAhead"/> chunks
+    /// ahead of the caller; yields the results in file order. Memory stays bounded by the look-ahead.
+    /// </summary>
+    /// <remarks>
+    /// A consumer that parses on its own thread holds the other cores back: parsing is about a fifth of a Sigma scan's
+    /// CPU and all of a dump's. When the stream fails while chunks are still in flight, their results are yielded first,
+    /// then the <see cref="IOException"/> is thrown, so that everything read before the failure is kept.
+    /// </remarks>
+    public IEnumerable<TResult> ReadChunksAhead<TResult>(Func<EvtxChunk, TResult> work, int lookAhead, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentOutOfRangeException.ThrowIfLessThan(lookAhead, 1);
+        return ChunksAhead(ReadChunks(), work, lookAhead, cancellationToken);
+    }
+
+    private static IEnumerable<TResult> ChunksAhead<TResult>(IEnumerable<EvtxChunk> source, Func<EvtxChunk, TResult> work, int lookAhead,
+        CancellationToken cancellationToken)
+    {
+        var ahead = new Queue<Task<TResult>>(lookAhead);
+        IOException? failure = null;
+        using var chunks = source.GetEnumerator();
+        var more = true;
+        try
+        {
+            while (true)
+            {
+                while (more && failure is null && ahead.Count < lookAhead)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    try
+                    {
+                        more = chunks.MoveNext();
+                    }
+                    catch (IOException e)
+                    {
+                        failure = e;
+                        break;
+                    }
+                    if (more)
+                    {
+                        var chunk = chunks.Current;
+                        ahead.Enqueue(Task.Run(() => work(chunk), cancellationToken));
+                    }
+                }
+                if (ahead.Count == 0)
+                    break;
+                yield return ahead.Dequeue().GetAwaiter().GetResult();
+            }
+        }
+        finally
+        {
+            // A consumer that stops early leaves no work running against a disposed reader.
+            foreach (var pending in ahead)
+                pending.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default).Wait(CancellationToken.None);
+        }
+        if (failure is not null)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+    }
+
     /// <summary>All records of all chunks, in file order, parsed on the calling thread.</summary>
     public IEnumerable<EvtxRecord> ReadRecords()
     {

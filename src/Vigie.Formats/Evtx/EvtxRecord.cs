@@ -97,7 +97,7 @@ public sealed class EvtxRecord
         var mask = lookup.Length - 1;
         for (var slot = NameHash(name) & mask; ; slot = (slot + 1) & mask)
         {
-            var entry = lookup[slot];
+            var entry = lookup[slot] & IndexMask;
             if (entry == 0)
                 break;
             if (string.Equals(_arena.Fields[_fieldStart + entry - 1].Name, name, StringComparison.Ordinal))
@@ -162,6 +162,15 @@ public sealed class EvtxRecord
 
     private static bool IsSecondarySystemName(string name) => name is "ProcessID" or "ThreadID" or "UserID";
 
+    // A slot holds the field's index + 1 in its low bits and its precedence rank above them.
+    private const int RankShift = 24;
+    private const int IndexMask = (1 << RankShift) - 1;
+
+    /// <summary>
+    /// The record's name table, built in one pass over the fields: a name held by several fields keeps the field of
+    /// the best rank (core System names, then the event's data, then the execution and security attributes), the first
+    /// one among equals. Three passes, one per rank, made building it 3 % of a whole-corpus scan's samples.
+    /// </summary>
     private int[] BuildLookup()
     {
         var size = 16;
@@ -169,27 +178,29 @@ public sealed class EvtxRecord
             size *= 2;
         var table = new int[size];
         var mask = size - 1;
-        // First insertion wins: core System names, then the event's data, then the execution and security attributes.
-        for (var pass = 0; pass < 3; pass++)
-            for (var i = 0; i < FieldCount; i++)
+        var fields = _arena.Fields.AsSpan(_fieldStart, FieldCount);
+        for (var i = 0; i < fields.Length; i++)
+        {
+            ref readonly var entry = ref fields[i];
+            var rank = entry.Section != EvtxSection.System ? 1 : IsSecondarySystemName(entry.Name) ? 2 : 0;
+            var slot = NameHash(entry.Name) & mask;
+            while (true)
             {
-                ref readonly var entry = ref _arena.Fields[_fieldStart + i];
-                var isSystem = entry.Section == EvtxSection.System;
-                var secondary = isSystem && IsSecondarySystemName(entry.Name);
-                var inPass = pass switch
+                var occupant = table[slot];
+                if (occupant == 0)
                 {
-                    0 => isSystem && !secondary,
-                    1 => !isSystem,
-                    _ => secondary,
-                };
-                if (!inPass)
-                    continue;
-                var slot = NameHash(entry.Name) & mask;
-                while (table[slot] != 0 && !string.Equals(_arena.Fields[_fieldStart + table[slot] - 1].Name, entry.Name, StringComparison.Ordinal))
-                    slot = (slot + 1) & mask;
-                if (table[slot] == 0)
-                    table[slot] = i + 1;
+                    table[slot] = (i + 1) | (rank << RankShift);
+                    break;
+                }
+                if (string.Equals(fields[(occupant & IndexMask) - 1].Name, entry.Name, StringComparison.Ordinal))
+                {
+                    if (rank < occupant >> RankShift)
+                        table[slot] = (i + 1) | (rank << RankShift);
+                    break;
+                }
+                slot = (slot + 1) & mask;
             }
+        }
         _lookup = table;
         return table;
     }

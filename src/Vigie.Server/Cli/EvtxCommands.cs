@@ -45,13 +45,12 @@ internal static class EvtxCommands
         long records = 0;
         var files = ExpandInputs(inputs, ref problems, ref unreadable);
         await using var stdout = Console.OpenStandardOutput();
-        // Chunks are parsed and rendered in parallel; a window of tasks keeps output in file order and memory bounded.
+        // Chunks are parsed and rendered in parallel (EvtxReader.ReadChunksAhead); its window keeps output in file order
+        // and memory bounded.
         var window = Math.Max(2, Environment.ProcessorCount * 2);
-        var pending = new Queue<Task<RenderedChunk>>();
 
-        async Task<bool> WriteOldestAsync()
+        async Task<bool> WriteAsync(RenderedChunk rendered)
         {
-            var rendered = await pending.Dequeue().ConfigureAwait(false);
             try
             {
                 await stdout.WriteAsync(rendered.Buffer.AsMemory(0, rendered.Length), cancellation).ConfigureAwait(false);
@@ -98,10 +97,10 @@ internal static class EvtxCommands
                     problems++;
                     await Console.Error.WriteLineAsync($"vigie: warning: {diagnostic}").ConfigureAwait(false);
                 }
-                IEnumerator<EvtxChunk> chunks;
+                IEnumerator<RenderedChunk> rendered;
                 try
                 {
-                    chunks = reader.ReadChunks().GetEnumerator();
+                    rendered = reader.ReadChunksAhead(Render, window, cancellation).GetEnumerator();
                 }
                 catch (IOException e)
                 {
@@ -109,14 +108,13 @@ internal static class EvtxCommands
                     await Console.Error.WriteLineAsync($"vigie: {file}: {e.Message}").ConfigureAwait(false);
                     continue;
                 }
-                using (chunks)
+                using (rendered)
                 {
                     while (true)
                     {
-                        cancellation.ThrowIfCancellationRequested();
                         try
                         {
-                            if (!chunks.MoveNext())
+                            if (!rendered.MoveNext())
                                 break;
                         }
                         catch (IOException e)
@@ -125,17 +123,12 @@ internal static class EvtxCommands
                             await Console.Error.WriteLineAsync($"vigie: warning: {file}: read error, the rest of the file is skipped: {e.Message}").ConfigureAwait(false);
                             break;
                         }
-                        var chunk = chunks.Current;
-                        pending.Enqueue(Task.Run(() => Render(chunk), cancellation));
-                        if (pending.Count >= window && !await WriteOldestAsync().ConfigureAwait(false))
+                        if (!await WriteAsync(rendered.Current).ConfigureAwait(false))
                             return ExitCodes.Ok;
                     }
                 }
             }
         }
-        while (pending.Count > 0)
-            if (!await WriteOldestAsync().ConfigureAwait(false))
-                return ExitCodes.Ok;
 
         if (problems > 0 || unreadable > 0)
             await Console.Error.WriteLineAsync(

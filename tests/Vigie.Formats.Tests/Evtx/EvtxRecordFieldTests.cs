@@ -164,4 +164,61 @@ public sealed class EvtxParallelReadingTests
         found.OrderBy(f => f.Chunk).ThenBy(f => f.Index).Select(f => f.Json).ShouldBe(expected);
         expected.Count.ShouldBeGreaterThanOrEqualTo(40);
     }
+
+    [SkippableFact]
+    public void Chunks_read_ahead_come_back_in_file_order()
+    {
+        var chunks = EvtxTestData.RegressionFiles().Take(40).SelectMany(EvtxTestData.Chunks).ToList();
+        var file = EvtxTestData.BuildFile(chunks);
+        using var sequential = EvtxReader.Open(new MemoryStream(file), "all.evtx");
+        var expected = sequential.ReadRecords().Select(r => r.ToJson()).ToList();
+
+        using var ahead = EvtxReader.Open(new MemoryStream(file), "all.evtx");
+        var indexes = new List<int>();
+        var found = new List<string>();
+        foreach (var (index, json) in ahead.ReadChunksAhead(c => (c.Index, c.ReadRecords().Select(r => r.ToJson()).ToList()), lookAhead: 3))
+        {
+            indexes.Add(index);
+            found.AddRange(json);
+        }
+
+        indexes.ShouldBe(Enumerable.Range(0, chunks.Count));
+        found.ShouldBe(expected);
+    }
+
+    [SkippableFact]
+    public void Chunks_read_ahead_before_a_read_error_are_returned_before_the_error()
+    {
+        var chunks = EvtxTestData.RegressionFiles().Take(6).SelectMany(EvtxTestData.Chunks).ToList();
+        var file = EvtxTestData.BuildFile(chunks);
+        using var reader = EvtxReader.Open(new FailingStream(file, failAfter: EvtxReader.HeaderBlockSize + (3 * EvtxChunk.Size)), "cut.evtx");
+        var indexes = new List<int>();
+
+        var error = Should.Throw<IOException>(() =>
+        {
+            foreach (var index in reader.ReadChunksAhead(c => c.Index, lookAhead: 8))
+                indexes.Add(index);
+        });
+
+        indexes.ShouldBe([0, 1, 2]);
+        error.Message.ShouldBe("disk read error");
+    }
+
+    /// <summary>A stream whose reads fail once <c>failAfter</c> bytes have been read.</summary>
+    private sealed class FailingStream(byte[] data, int failAfter) : MemoryStream(data)
+    {
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (Position >= failAfter)
+                throw new IOException("disk read error");
+            return base.Read(buffer, offset, (int)Math.Min(count, failAfter - Position));
+        }
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (Position >= failAfter)
+                throw new IOException("disk read error");
+            return base.Read(buffer[..(int)Math.Min(buffer.Length, failAfter - Position)]);
+        }
+    }
 }
