@@ -35,10 +35,11 @@ internal sealed partial class OutboxForwarder(IEnumerable<IEventOutbox> outboxes
                     LogFailed(logger, outbox.Name, e.GetType().Name);
                 }
             }
-            // Forwarding runs behind the requests that wrote the entries and must not take their cores: a pass that
-            // found less than a full batch waits before the next, so that entries gather into larger batches (each
-            // pass has fixed costs: the pending query, the establishments, the mark, detection's and privacy
-            // monitoring's own passes). Nothing is lost: entries stay pending in their table until forwarded.
+            // A pass that found less than a full batch waits before the next, so that entries gather into larger
+            // batches behind the requests that wrote them (each pass has fixed costs: the pending query, the
+            // establishments, the mark, detection's and privacy monitoring's own passes). A full batch is followed at
+            // once: forwarding keeps pace with the reads, so privacy monitoring does not fall behind during a mass
+            // read. Nothing is lost: entries stay pending in their table until forwarded.
             if (forwarded == 0)
                 await Task.Delay(1000, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             else if (forwarded < BatchSize)
