@@ -4,11 +4,15 @@
 # a care relationship with one of them); wrk (Debian) drives both over loopback with dr.alaoui's token.
 # After each run the script waits (at most 30 s) for the server to fall idle and reports the CPU it spent meanwhile:
 # for Vigie, the ledger's entries travelling on through the outbox, detection and privacy monitoring.
-# Usage: bench/fhir/run.sh [seconds] [connections]
+# Each measured run follows a warm-up of the same requests (not counted): without it the first seconds of each
+# server are spent compiling its hot code again at higher tiers (the JIT thread took 15-28 % of Vigie's CPU during
+# a 10 s run started cold, measured with perf), which is start-up, not the cost of a request.
+# Usage: bench/fhir/run.sh [seconds] [connections] [warm-up seconds]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds="${1:-15}"
 connections="${2:-32}"
+warmup="${3:-5}"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 3; }
 ./vigie version >/dev/null
 dotnet build bench/fhir/BareFhir -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
@@ -47,6 +51,10 @@ settle() { # pid: waits (at most 30 s) until the process is idle again; prints t
 }
 run() { # name pid port path
   local out load before after
+  if [ "$warmup" -gt 0 ]; then
+    wrk -t2 -c"$connections" -d"${warmup}s" -H "Authorization: Bearer $token" "http://127.0.0.1:$3$4" >/dev/null
+    settle "$2" >/dev/null
+  fi
   load=$(cut -d' ' -f1 /proc/loadavg)
   before=$(ticks "$2")
   out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$3$4")

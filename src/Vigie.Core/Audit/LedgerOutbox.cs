@@ -1,8 +1,6 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Vigie.Core.Data;
-using Vigie.Core.Events;
 using Vigie.Core.Ingestion;
 
 namespace Vigie.Core.Audit;
@@ -24,15 +22,13 @@ public sealed class LedgerOutbox(IServiceScopeFactory scopes) : IEventOutbox
         if (pending.Count == 0)
             return [];
         var codes = await db.Establishments.AsNoTracking().ToDictionaryAsync(e => e.Code, e => e.Id, ct);
-        return pending.Select(entry =>
+        var entries = new List<OutboxEntry>(pending.Count);
+        foreach (var entry in pending)
         {
-            using var json = JsonDocument.Parse(LedgerEvents.ToEcs(entry));
-            var e = new EventDocument();
-            e.AddFlattened(json.RootElement);
-            e.Timestamp = entry.Time;
             Guid? establishment = entry.UserEstablishment is { } code && codes.TryGetValue(code, out var id) ? id : null;
-            return new OutboxEntry(entry.Seq, establishment, e);
-        }).ToList();
+            entries.Add(new OutboxEntry(entry.Seq, establishment, LedgerEvents.ToEvent(entry)));
+        }
+        return entries;
     }
 
     public async Task MarkForwardedAsync(IReadOnlyList<long> ids, CancellationToken ct)

@@ -35,26 +35,37 @@ internal sealed partial class OutboxForwarder(IEnumerable<IEventOutbox> outboxes
                     LogFailed(logger, outbox.Name, e.GetType().Name);
                 }
             }
+            // A pass that found less than a full batch waits before the next, so that entries gather into larger
+            // batches behind the requests that wrote them (each pass has fixed costs: the pending query, the
+            // establishments, the mark, detection's and privacy monitoring's own passes). A full batch is followed at
+            // once: forwarding keeps pace with the reads, so privacy monitoring does not fall behind during a mass
+            // read. Nothing is lost: entries stay pending in their table until forwarded.
             if (forwarded == 0)
                 await Task.Delay(1000, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            else if (forwarded < BatchSize)
+                await Task.Delay(GatherDelay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
+    private const int BatchSize = 2000;
+    private static readonly TimeSpan GatherDelay = TimeSpan.FromMilliseconds(250);
+
     public async Task<int> ForwardAsync(IEventOutbox outbox, CancellationToken ct)
     {
-        var pending = await outbox.ReadPendingAsync(500, ct);
+        var pending = await outbox.ReadPendingAsync(BatchSize, ct);
         if (pending.Count == 0)
             return 0;
         var national = await NationalAsync(ct);
         if (national is null)
             return 0;
         var received = DateTimeOffset.UtcNow;
-        var batches = new List<Task<bool>>();
+        var ingested = EventTime.Format(received);
+        var batches = new List<Task<bool>>(pending.Count);
         foreach (var entry in pending)
         {
             var establishment = entry.EstablishmentId ?? national.Value;
             var e = entry.Event;
-            e[EventFields.Ingested] = EventTime.Format(received);
+            e[EventFields.Ingested] = ingested;
             e[EventFields.Organization] = await sink.CodeOfAsync(establishment, ct);
             e[EventFields.AgentName] = "vigie";
             if (e.Timestamp == default)
@@ -66,7 +77,10 @@ internal sealed partial class OutboxForwarder(IEnumerable<IEventOutbox> outboxes
         }
         // Cancellable: stopping Vigie must not wait for a store that does not answer (the entries stay pending).
         await Task.WhenAll(batches).WaitAsync(ct);
-        await outbox.MarkForwardedAsync(pending.Select(p => p.Id).ToList(), ct);
+        var ids = new List<long>(pending.Count);
+        foreach (var entry in pending)
+            ids.Add(entry.Id);
+        await outbox.MarkForwardedAsync(ids, ct);
         return pending.Count;
     }
 
