@@ -56,7 +56,7 @@ public sealed record StoreLocation(StoreProvider Provider, string ConnectionStri
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
-            DefaultTimeout = 30,
+            DefaultTimeout = SqliteWaits.Seconds,
         };
         return new StoreLocation(StoreProvider.Sqlite, builder.ConnectionString, data);
     }

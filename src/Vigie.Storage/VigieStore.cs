@@ -47,6 +47,8 @@ public static class VigieStore
     /// <summary>Per-connection SQLite settings: durable commits in WAL mode and a wait, not an error, when another writer holds the lock.</summary>
     private sealed class SqlitePragmas : DbConnectionInterceptor
     {
+        private const string ConnectionPragmas = "PRAGMA synchronous=FULL; " + SqliteWaits.BusyTimeoutPragma + " PRAGMA foreign_keys=ON;";
+
         public static readonly SqlitePragmas Instance = new();
 
         // The settings belong to the native connection, which the pool keeps open: applied once per native connection,
@@ -67,7 +69,7 @@ public static class VigieStore
             if (Applied(connection))
                 return;
             using var cmd = connection.CreateCommand();
-            cmd.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+            cmd.CommandText = ConnectionPragmas;
             cmd.ExecuteNonQuery();
             Remember(connection);
         }
@@ -77,7 +79,7 @@ public static class VigieStore
             if (Applied(connection))
                 return;
             await using var cmd = connection.CreateCommand();
-            cmd.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+            cmd.CommandText = ConnectionPragmas;
             await cmd.ExecuteNonQueryAsync(cancellationToken);
             Remember(connection);
         }

@@ -68,14 +68,7 @@ internal sealed class SigmaJsonLines(Stream output) : IDisposable
     {
         Append(Encode(json =>
         {
-            json.WriteStartObject();
-            json.WriteString("rule_id", c.Correlation.Id ?? c.Correlation.Name);
-            json.WriteString("rule_title", c.Correlation.Title);
-            json.WriteString("level", LevelName(c.Correlation.Level));
-            json.WriteStartArray("tags");
-            foreach (var tag in c.Correlation.Tags)
-                json.WriteStringValue(tag);
-            json.WriteEndArray();
+            WriteHead(json, c.Correlation.Id ?? c.Correlation.Name, c.Correlation.Title, c.Correlation.Level, c.Correlation.Tags);
             json.WriteString("correlation", type);
             json.WriteString("timestamp", Vigie.Sigma.Events.SigmaEventTime.Format(c.Time));
             json.WriteStartObject("group");
@@ -105,17 +98,20 @@ internal sealed class SigmaJsonLines(Stream output) : IDisposable
     internal static string LevelName(SigmaLevel level) => level == SigmaLevel.None ? "" : level.ToString().ToLowerInvariant();
 
     /// <summary>The line up to the end of its tags: <c>{"rule_id":…,"rule_title":…,"level":…,"tags":[…]</c>.</summary>
-    private byte[] EncodeRule(SigmaRule rule) => Encode(json =>
+    private byte[] EncodeRule(SigmaRule rule) => Encode(json => WriteHead(json, rule.Id ?? rule.Name, rule.Title, rule.Level, rule.Tags));
+
+    /// <summary>What every line starts with, a rule's or a correlation's: its id, title, level and tags.</summary>
+    private static void WriteHead(Utf8JsonWriter json, string? id, string? title, SigmaLevel level, IEnumerable<string> tags)
     {
         json.WriteStartObject();
-        json.WriteString("rule_id", rule.Id ?? rule.Name);
-        json.WriteString("rule_title", rule.Title);
-        json.WriteString("level", LevelName(rule.Level));
+        json.WriteString("rule_id", id);
+        json.WriteString("rule_title", title);
+        json.WriteString("level", LevelName(level));
         json.WriteStartArray("tags");
-        foreach (var tag in rule.Tags)
+        foreach (var tag in tags)
             json.WriteStringValue(tag);
         json.WriteEndArray();
-    });
+    }
 
     private byte[] Encode(Action<Utf8JsonWriter> write)
     {

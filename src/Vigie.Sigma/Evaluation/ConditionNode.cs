@@ -69,10 +69,16 @@ internal sealed class FieldNode : ConditionNode
     public int Field { get; }
     public CompiledItem Item { get; }
 
-    public override bool Evaluate(EvaluationContext context)
+    public override bool Evaluate(EvaluationContext context) =>
+        context.TryGet(Field, out var value) ? Answer(value) : _missingResult;
+
+    /// <summary>The answer for a field present with this text, when every matcher ignores case; null otherwise.</summary>
+    public bool? TryAnswer(string text) =>
+        Array.TrueForAll(Item.Matchers, m => m.IgnoresCase) ? Answer(SigmaFieldValue.FromString(text)) : null;
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private bool Answer(in SigmaFieldValue value)
     {
-        if (!context.TryGet(Field, out var value))
-            return _missingResult;
         var matchers = Item.Matchers;
         bool result;
         if (Item.All)
@@ -99,16 +105,6 @@ internal sealed class FieldNode : ConditionNode
                 }
             }
         }
-        return result != Item.Negate;
-    }
-
-    /// <summary>The answer for a field present with this text, when every matcher ignores case; null otherwise.</summary>
-    public bool? TryAnswer(string text)
-    {
-        if (!Array.TrueForAll(Item.Matchers, m => m.IgnoresCase))
-            return null;
-        var value = SigmaFieldValue.FromString(text);
-        var result = Item.All ? Array.TrueForAll(Item.Matchers, m => m.Matches(value)) : Array.Exists(Item.Matchers, m => m.Matches(value));
         return result != Item.Negate;
     }
 

@@ -17,7 +17,7 @@ internal sealed class SqliteEventStore(StoreLocation store) : SqlEventStore(Sqli
         var connection = new SqliteConnection(store.ConnectionString);
         await connection.OpenAsync(ct);
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
+        pragma.CommandText = "PRAGMA synchronous=FULL; " + SqliteWaits.BusyTimeoutPragma + " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
         await pragma.ExecuteNonQueryAsync(ct);
         return connection;
     }

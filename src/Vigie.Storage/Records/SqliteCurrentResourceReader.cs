@@ -59,7 +59,7 @@ public sealed class SqliteCurrentResourceReader(StoreLocation store) : ICurrentR
             {
                 // Memory-mapped: each commit of the ledger empties a connection's page cache, and reading the pages back
                 // through pread took 8 % of the CPU under load (perf, bench/fhir/run.sh).
-                pragma.CommandText = "PRAGMA busy_timeout=30000; PRAGMA mmap_size=1073741824;";
+                pragma.CommandText = SqliteWaits.BusyTimeoutPragma + " PRAGMA mmap_size=1073741824;";
                 pragma.ExecuteNonQuery();
             }
             _command = _connection.CreateCommand();

@@ -36,7 +36,7 @@ public static class SqliteLedgerLockWait
         if (connection is not SqliteConnection { State: System.Data.ConnectionState.Open } sqlite)
             return;
         using var cmd = sqlite.CreateCommand();
-        cmd.CommandText = "PRAGMA busy_timeout=30000;";
+        cmd.CommandText = SqliteWaits.BusyTimeoutPragma;
         cmd.ExecuteNonQuery();
     }
 

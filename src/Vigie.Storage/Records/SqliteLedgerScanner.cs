@@ -178,7 +178,7 @@ public sealed class SqliteLedgerScanner(StoreLocation store) : ILedgerScanner
             var rc = raw.sqlite3_open_v2(file, out _db, raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_NOMUTEX, null);
             if (rc != raw.SQLITE_OK)
                 throw new InvalidOperationException($"cannot open the ledger in {file}: {raw.sqlite3_errstr(rc).utf8_to_string()}");
-            Execute("PRAGMA busy_timeout = 30000; PRAGMA mmap_size = 68719476736");
+            Execute(SqliteWaits.BusyTimeoutPragma + " PRAGMA mmap_size = 68719476736");
             if (snapshot)
                 Execute("BEGIN; SELECT 1 FROM audit_ledger LIMIT 1");
             rc = raw.sqlite3_prepare_v2(_db, sql, out _stmt);
