@@ -105,12 +105,10 @@ public sealed class SqliteLedgerScanner(StoreLocation store) : ILedgerScanner
                 ct.ThrowIfCancellationRequested();
                 advance(ProgressEvery);
             }
-            if (rows.Int64(0) != expected || !rows.Hash(25, prev) || (firstPrev is not null && !prev.AsSpan().SequenceEqual(running)))
+            // A range's first link is checked afterwards, against the end of the range before it.
+            if (!RowHolds(rows, expected, firstPrev is null ? null : running, prev, stored, computed, sha))
                 return new RangeResult(false, [], [], heads);
             firstPrev ??= prev.ToArray();
-            sha.Compute(rows.Canonical(prev), computed);
-            if (!rows.Hash(26, stored) || !stored.AsSpan().SequenceEqual(computed))
-                return new RangeResult(false, [], [], heads);
             (running, computed) = (computed, running);
             if (marks.Contains(expected))
                 heads[expected] = running.ToArray();
@@ -139,12 +137,9 @@ public sealed class SqliteLedgerScanner(StoreLocation store) : ILedgerScanner
                 ct.ThrowIfCancellationRequested();
                 advance(ProgressEvery);
             }
-            var seq = rows.Int64(0);
-            if (seq != expected || !rows.Hash(25, prev) || !prev.AsSpan().SequenceEqual(running))
+            if (!RowHolds(rows, expected, running, prev, stored, computed, sha))
                 return new LedgerScan(count, expected, running, true, 0, lastGood, next);
-            sha.Compute(rows.Canonical(prev), computed);
-            if (!rows.Hash(26, stored) || !stored.AsSpan().SequenceEqual(computed))
-                return new LedgerScan(count, expected, running, true, 0, lastGood, next);
+            var seq = expected;
             (running, computed) = (computed, running);
             count++;
             expected++;
@@ -158,6 +153,19 @@ public sealed class SqliteLedgerScanner(StoreLocation store) : ILedgerScanner
         }
         advance(count & (ProgressEvery - 1));
         return new LedgerScan(count, expected, running, false, 0, lastGood, next);
+    }
+
+    /// <summary>
+    /// Whether the current row is entry <paramref name="expected"/>, links to <paramref name="running"/> (null when the
+    /// previous hash is not known yet) and holds the hash of its own content, recomputed into <paramref name="computed"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool RowHolds(Rows rows, long expected, byte[]? running, byte[] prev, byte[] stored, byte[] computed, RowHash sha)
+    {
+        if (rows.Int64(0) != expected || !rows.Hash(25, prev) || (running is not null && !prev.AsSpan().SequenceEqual(running)))
+            return false;
+        sha.Compute(rows.Canonical(prev), computed);
+        return rows.Hash(26, stored) && stored.AsSpan().SequenceEqual(computed);
     }
 
     /// <summary>
