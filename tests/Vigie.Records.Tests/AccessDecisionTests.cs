@@ -202,7 +202,7 @@ public sealed class LedgerEventTests
         await ward.Berrada.GetFhirAsync($"/fhir/Patient/{ward.PatientId}", Ward.BreakTheGlass);
         // Read from the ledger itself: the server's own forwarder may already have taken these entries.
         var entries = await host.WithServicesAsync(sp => sp.GetRequiredService<VigieDbContext>().AuditLedger.AsNoTracking().OrderBy(e => e.Seq).ToListAsync());
-        var events = entries.Select(e => JsonDocument.Parse(LedgerEvents.ToEcs(e)).RootElement.Clone()).ToList();
+        var events = entries.Select(e => JsonDocument.Parse(LedgerEcsJson.ToEcs(e)).RootElement.Clone()).ToList();
         var amrani = events.First(e => e.TryGetProperty("user", out var u) && u.GetProperty("name").GetString() == "dr.amrani" && e.GetProperty("event").GetProperty("action").GetString() == "read");
         amrani.GetProperty("event").GetProperty("dataset").GetString().ShouldBe("vigie.records");
         amrani.GetProperty("event").GetProperty("outcome").GetString().ShouldBe("success");

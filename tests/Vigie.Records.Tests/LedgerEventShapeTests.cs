@@ -2,6 +2,8 @@ using System.Text.Json;
 using Vigie.Core.Audit;
 using Vigie.Core.Events;
 
+using Vigie.Records.Tests.Support;
+
 namespace Vigie.Records.Tests;
 
 /// <summary>
@@ -97,7 +99,7 @@ public sealed class LedgerEventShapeTests
     public void The_direct_event_equals_the_ECS_rendering_read_back(string shape)
     {
         var entry = Entry(shape);
-        using var json = JsonDocument.Parse(LedgerEvents.ToEcs(entry));
+        using var json = JsonDocument.Parse(LedgerEcsJson.ToEcs(entry));
         var expected = new EventDocument();
         expected.AddFlattened(json.RootElement);
 

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Vigie.Core.Audit;
 using Vigie.Core.Data;
@@ -46,18 +45,6 @@ public sealed class LedgerParallelVerifyTests
         });
     }
 
-    private static async Task ExecuteAsync(VigieTestHost host, params string[] statements)
-    {
-        await using var connection = new SqliteConnection(host.Store.Location.ConnectionString);
-        await connection.OpenAsync();
-        foreach (var sql in statements)
-        {
-            await using var cmd = connection.CreateCommand();
-            cmd.CommandText = sql;
-            await cmd.ExecuteNonQueryAsync();
-        }
-    }
-
     [SkippableFact]
     public async Task An_untouched_ledger_verified_in_ranges_counts_every_entry()
     {
@@ -91,7 +78,7 @@ public sealed class LedgerParallelVerifyTests
     public async Task Tampering_is_found_and_named_when_the_ledger_is_verified_in_ranges(string sql, long firstBad, LedgerDamage damage)
     {
         await using var host = await LedgerAsync();
-        await ExecuteAsync(host, sql.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        await LedgerForgery.ExecuteAsync(host, sql.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
         var result = await VerifyInRangesAsync(host);
 
@@ -104,22 +91,7 @@ public sealed class LedgerParallelVerifyTests
     public async Task A_rewritten_ledger_is_found_by_its_signed_checkpoints_when_verified_in_ranges()
     {
         await using var host = await LedgerAsync();
-        await host.WithServicesAsync(async sp =>
-        {
-            var db = sp.GetRequiredService<VigieDbContext>();
-            var all = db.AuditLedger.OrderBy(e => e.Seq).ToList();
-            var prev = all[16].Hash;
-            for (var i = 17; i < all.Count; i++)
-            {
-                if (i == 17)
-                    all[i].Decision = "deny";
-                all[i].PrevHash = prev;
-                all[i].Hash = LedgerCanonical.Hash(prev, all[i]);
-                prev = all[i].Hash;
-            }
-            await db.SaveChangesAsync();
-            return true;
-        });
+        await LedgerForgery.RewriteFromAsync(host, 17);
 
         var result = await VerifyInRangesAsync(host);
 

@@ -1,7 +1,4 @@
-using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Vigie.Core.Audit;
 using Vigie.Records.Tests.Support;
 using Vigie.Server.Tests.Support;
@@ -43,20 +40,6 @@ public sealed class LedgerTamperTests
         return VigieProcess.RunAsync(args);
     }
 
-    private static async Task ExecuteAsync(VigieTestHost host, params string[] statements)
-    {
-        await using DbConnection connection = host.Store.Location.Provider == StoreProvider.Sqlite
-            ? new SqliteConnection(host.Store.Location.ConnectionString)
-            : new NpgsqlConnection(host.Store.Location.ConnectionString);
-        await connection.OpenAsync();
-        foreach (var sql in statements)
-        {
-            await using var cmd = connection.CreateCommand();
-            cmd.CommandText = sql;
-            await cmd.ExecuteNonQueryAsync();
-        }
-    }
-
     [SkippableTheory]
     [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
     public async Task An_untouched_ledger_verifies(string provider)
@@ -86,43 +69,28 @@ public sealed class LedgerTamperTests
         switch (kind)
         {
             case "changed":
-                await ExecuteAsync(host, "UPDATE audit_ledger SET decision = 'deny' WHERE seq = 7");
+                await LedgerForgery.ExecuteAsync(host, "UPDATE audit_ledger SET decision = 'deny' WHERE seq = 7");
                 break;
             case "removed":
-                await ExecuteAsync(host, "DELETE FROM audit_ledger WHERE seq = 7");
+                await LedgerForgery.ExecuteAsync(host, "DELETE FROM audit_ledger WHERE seq = 7");
                 break;
             case "inserted":
                 // Make room at 7, then slip in a row that claims to follow entry 6.
-                await ExecuteAsync(host,
+                await LedgerForgery.ExecuteAsync(host,
                     "UPDATE audit_ledger SET seq = seq + 1000 WHERE seq >= 7",
                     "UPDATE audit_ledger SET seq = seq - 999 WHERE seq >= 1007",
                     "INSERT INTO audit_ledger (seq, time_us, user_name, action, status, decision, break_glass, privacy_flags, prev_hash, hash, forwarded) " +
                     "SELECT 7, time_us, 'intruder', 'read', 200, 'permit', break_glass, 0, hash, prev_hash, forwarded FROM audit_ledger WHERE seq = 6");
                 break;
             case "reordered":
-                await ExecuteAsync(host,
+                await LedgerForgery.ExecuteAsync(host,
                     "UPDATE audit_ledger SET seq = -7 WHERE seq = 7",
                     "UPDATE audit_ledger SET seq = 7 WHERE seq = 12",
                     "UPDATE audit_ledger SET seq = 12 WHERE seq = -7");
                 break;
             case "rewritten":
                 // A careful forger recomputes every hash after entry 8: only the signed checkpoint at 10 can tell.
-                await host.WithServicesAsync(async sp =>
-                {
-                    var db = sp.GetRequiredService<Vigie.Core.Data.VigieDbContext>();
-                    var all = db.AuditLedger.OrderBy(e => e.Seq).ToList();
-                    var prev = all[6].Hash;
-                    for (var i = 7; i < all.Count; i++)
-                    {
-                        if (i == 7)
-                            all[i].Decision = "deny";
-                        all[i].PrevHash = prev;
-                        all[i].Hash = LedgerCanonical.Hash(prev, all[i]);
-                        prev = all[i].Hash;
-                    }
-                    await db.SaveChangesAsync();
-                    return true;
-                });
+                await LedgerForgery.RewriteFromAsync(host, 7);
                 expected = 6; // entries 6–10 lie between the checkpoints at 5 and 10
                 break;
         }

@@ -34,6 +34,23 @@ internal abstract class SqlEventStore(SqlDialect dialect) : IEventStore
         }
     }
 
+    /// <summary>
+    /// A command over the events the search selects: <paramref name="sql"/> writes the statement around its WHERE
+    /// clause (and may add parameters of its own); searches over a long window get two minutes.
+    /// </summary>
+    private DbCommand Command(DbConnection connection, EventSearch search, bool withCursor, Func<string, SqlParameters, string> sql)
+    {
+        var p = new SqlParameters();
+        var where = Where(search, p, withCursor);
+        var command = connection.CreateCommand();
+#pragma warning disable CA2100 // Built from the query tree; every value is a parameter.
+        command.CommandText = sql(where, p);
+#pragma warning restore CA2100
+        command.CommandTimeout = 120;
+        AddParameters(command, p);
+        return command;
+    }
+
     private string Where(EventSearch search, SqlParameters p, bool withCursor)
     {
         var parts = new List<string>();
@@ -61,16 +78,10 @@ internal abstract class SqlEventStore(SqlDialect dialect) : IEventStore
     public async Task<EventPage> SearchAsync(EventSearch search, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        var p = new SqlParameters();
-        var where = Where(search, p, withCursor: true);
         var events = new List<StoredEvent>(search.Limit);
-        await using (var command = connection.CreateCommand())
+        await using (var command = Command(connection, search, withCursor: true,
+            (where, _) => $"SELECT e.id, e.ts, e.establishment_id, e.doc FROM events e WHERE {where} ORDER BY e.ts DESC, e.id DESC LIMIT {search.Limit + 1}"))
         {
-#pragma warning disable CA2100 // Built from the query tree; every value is a parameter.
-            command.CommandText = $"SELECT e.id, e.ts, e.establishment_id, e.doc FROM events e WHERE {where} ORDER BY e.ts DESC, e.id DESC LIMIT {search.Limit + 1}";
-#pragma warning restore CA2100
-            command.CommandTimeout = 120;
-            AddParameters(command, p);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
                 events.Add(new StoredEvent(reader.GetInt64(0), ReadTime(reader, 1), ReadGuid(reader, 2), reader.GetString(3)));
@@ -88,14 +99,8 @@ internal abstract class SqlEventStore(SqlDialect dialect) : IEventStore
         }
         else
         {
-            var cp = new SqlParameters();
-            var countWhere = Where(search, cp, withCursor: false);
-            await using var count = connection.CreateCommand();
-#pragma warning disable CA2100
-            count.CommandText = $"SELECT COUNT(*) FROM (SELECT 1 FROM events e WHERE {countWhere} LIMIT {EventPage.TotalLimit + 1}) c";
-#pragma warning restore CA2100
-            count.CommandTimeout = 120;
-            AddParameters(count, cp);
+            await using var count = Command(connection, search, withCursor: false,
+                (where, _) => $"SELECT COUNT(*) FROM (SELECT 1 FROM events e WHERE {where} LIMIT {EventPage.TotalLimit + 1}) c");
             total = Convert.ToInt64(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         }
         var exact = total <= EventPage.TotalLimit;
@@ -105,14 +110,7 @@ internal abstract class SqlEventStore(SqlDialect dialect) : IEventStore
     public async Task<IReadOnlyList<HistogramBucket>> HistogramAsync(EventSearch search, TimeSpan interval, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        var p = new SqlParameters();
-        var where = Where(search, p, withCursor: false);
-        await using var command = connection.CreateCommand();
-#pragma warning disable CA2100
-        command.CommandText = HistogramSql(where, p, interval);
-#pragma warning restore CA2100
-        command.CommandTimeout = 120;
-        AddParameters(command, p);
+        await using var command = Command(connection, search, withCursor: false, (where, p) => HistogramSql(where, p, interval));
         var buckets = new List<HistogramBucket>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -123,14 +121,8 @@ internal abstract class SqlEventStore(SqlDialect dialect) : IEventStore
     public async Task<IReadOnlyDictionary<Guid, long>> CountByEstablishmentAsync(EventSearch search, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        var p = new SqlParameters();
-        var where = Where(search, p, withCursor: false);
-        await using var command = connection.CreateCommand();
-#pragma warning disable CA2100
-        command.CommandText = $"SELECT e.establishment_id, COUNT(*) FROM events e WHERE {where} GROUP BY e.establishment_id";
-#pragma warning restore CA2100
-        command.CommandTimeout = 120;
-        AddParameters(command, p);
+        await using var command = Command(connection, search, withCursor: false,
+            (where, _) => $"SELECT e.establishment_id, COUNT(*) FROM events e WHERE {where} GROUP BY e.establishment_id");
         var counts = new Dictionary<Guid, long>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

@@ -319,15 +319,6 @@ public sealed class SqliteLedgerScanner(StoreLocation store) : ILedgerScanner
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl), SuppressGCTransition]
         public static extern int sqlite3_column_int(IntPtr stmt, int column);
 
-        [DllImport(Library, CallingConvention = CallingConvention.Cdecl), SuppressGCTransition]
-        public static extern int sqlite3_column_type(IntPtr stmt, int column);
-
-        [DllImport(Library, CallingConvention = CallingConvention.Cdecl), SuppressGCTransition]
-        public static extern IntPtr sqlite3_column_blob(IntPtr stmt, int column);
-
-        [DllImport(Library, CallingConvention = CallingConvention.Cdecl), SuppressGCTransition]
-        public static extern int sqlite3_column_bytes(IntPtr stmt, int column);
-
         // The column's value as SQLite keeps it for the current row. "Unprotected": usable only by the thread that
         // owns the connection, which is the case here (one thread per mutex-free connection).
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl), SuppressGCTransition]

@@ -1,0 +1,51 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Vigie.Core.Audit;
+using Vigie.Core.Data;
+using Vigie.Server.Tests.Support;
+using Vigie.Storage;
+
+namespace Vigie.Records.Tests.Support;
+
+/// <summary>What a database administrator could do to the ledger behind Vigie's back, for the tamper tests.</summary>
+internal static class LedgerForgery
+{
+    /// <summary>Runs SQL straight on the store's database, outside Vigie.</summary>
+    public static async Task ExecuteAsync(VigieTestHost host, params string[] statements)
+    {
+        await using DbConnection connection = host.Store.Location.Provider == StoreProvider.Sqlite
+            ? new SqliteConnection(host.Store.Location.ConnectionString)
+            : new NpgsqlConnection(host.Store.Location.ConnectionString);
+        await connection.OpenAsync();
+        foreach (var sql in statements)
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = sql;
+            await cmd.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>
+    /// A careful forger: changes the decision of the entry at <paramref name="index"/> (0-based, in sequence order)
+    /// and recomputes every link and hash from there on, so that only the signed checkpoints can tell.
+    /// </summary>
+    public static Task RewriteFromAsync(VigieTestHost host, int index) =>
+        host.WithServicesAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<VigieDbContext>();
+            var all = db.AuditLedger.OrderBy(e => e.Seq).ToList();
+            var prev = all[index - 1].Hash;
+            for (var i = index; i < all.Count; i++)
+            {
+                if (i == index)
+                    all[i].Decision = "deny";
+                all[i].PrevHash = prev;
+                all[i].Hash = LedgerCanonical.Hash(prev, all[i]);
+                prev = all[i].Hash;
+            }
+            await db.SaveChangesAsync();
+            return true;
+        });
+}
