@@ -57,9 +57,11 @@ public sealed class SqliteCurrentResourceReader(StoreLocation store) : ICurrentR
             _connection.Open();
             using (var pragma = _connection.CreateCommand())
             {
-                // Memory-mapped: each commit of the ledger empties a connection's page cache, and reading the pages back
-                // through pread took 8 % of the CPU under load (perf, bench/fhir/run.sh).
-                pragma.CommandText = SqliteWaits.BusyTimeoutPragma + " PRAGMA mmap_size=1073741824;";
+                // Not memory-mapped: in WAL mode SQLite unmaps the whole file from a connection whenever another
+                // connection has committed since its last read, and maps it again at the next read. The ledger commits
+                // many times a second, so every read paid a munmap (with its TLB shootdowns) and the page faults of a
+                // fresh mapping: 5,400 against 7,100 audited reads/s under perf (bench/fhir/run.sh, docs/BENCHMARKS.md).
+                pragma.CommandText = SqliteWaits.BusyTimeoutPragma;
                 pragma.ExecuteNonQuery();
             }
             _command = _connection.CreateCommand();
