@@ -29,8 +29,27 @@ internal sealed class SqliteEventStore(StoreLocation store) : SqlEventStore(Sqli
     public override async Task<IReadOnlyList<bool>> AppendAsync(IReadOnlyList<EventBatch> batches, CancellationToken ct)
     {
         await using var connection = (SqliteConnection)await OpenAsync(ct);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
+        var transaction = new TransactionHolder { Current = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct) };
+        await using (transaction)
+            return await AppendAsync(connection, transaction, batches, ct);
+    }
+
+    /// <summary>The transaction of an append, which a waiting ledger writer may cause to be committed and replaced.</summary>
+    private sealed class TransactionHolder : IAsyncDisposable
+    {
+        public required SqliteTransaction Current { get; set; }
+
+        public ValueTask DisposeAsync() => Current.DisposeAsync();
+    }
+
+    private static async Task<IReadOnlyList<bool>> AppendAsync(SqliteConnection connection, TransactionHolder transaction, IReadOnlyList<EventBatch> batches, CancellationToken ct)
+    {
+        var tx = transaction.Current;
         var results = new bool[batches.Count];
+        // Committing part of the group early is safe only when every batch carries its idempotency key: if a later
+        // part fails, the writer retries the whole group, and the batches already stored are then recognised
+        // (reported as duplicates) instead of stored twice. Vigie's own outboxes always key their batches.
+        var mayYield = batches.All(b => b.IdempotencyKey is not null);
 
         await using var claim = connection.CreateCommand();
         claim.Transaction = tx;
@@ -63,6 +82,17 @@ internal sealed class SqliteEventStore(StoreLocation store) : SqlEventStore(Sqli
         for (var b = 0; b < batches.Count; b++)
         {
             var batch = batches[b];
+            // Between two batches (each stays whole), the ledger's writer gets the lock when it waits for it: the
+            // batches stored so far are committed, and the rest follow in a new transaction once the ledger's
+            // entries are in. The caller learns of every batch only after the last commit.
+            if (b > 0 && mayYield && Vigie.Core.Audit.LedgerLockWaits.Waiting)
+            {
+                await tx.CommitAsync(ct);
+                await tx.DisposeAsync();
+                transaction.Current = tx = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
+                claim.Transaction = tx;
+                insert.Transaction = tx;
+            }
             if (batch.IdempotencyKey is not null)
             {
                 claimCollector.Value = batch.Collector ?? "";

@@ -42,6 +42,7 @@ public static class SqliteLedgerLockWait
 
     private static int Busy(IntPtr argument, int attempts)
     {
+        Vigie.Core.Audit.LedgerLockWaits.Note();
         if (attempts >= MaxAttempts)
             return 0;
         if (attempts < 8)
