@@ -187,4 +187,50 @@ public sealed class FhirApiTests
             new Dictionary<string, string> { ["X-Purpose-Of-Use"] = "BTG", ["X-Break-Glass-Reason"] = "check" });
         status.ShouldBe(410, gone.Issues());
     }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task A_patients_search_pages_newest_first_counts_all_and_leaves_out_deleted_resources(string provider)
+    {
+        await using var host = await RecordsHost.StartAsync(provider);
+        await host.SeedHierarchyAsync();
+        await host.AddUserAsync("dr.p", Roles.Clinician, "CHU-A");
+        var doctor = await host.FhirClientAsync("dr.p");
+        var (status, patient) = await doctor.SendAsync(HttpMethod.Post, "/fhir/Patient",
+            """{"resourceType":"Patient","name":[{"family":"Tazi","given":["Omar"]}],"gender":"male","birthDate":"1970-05-02"}""");
+        status.ShouldBe(201, patient.Issues());
+        var id = patient.GetProperty("id").GetString()!;
+        (status, var encounter) = await doctor.SendAsync(HttpMethod.Post, "/fhir/Encounter",
+            $$$"""{"resourceType":"Encounter","status":"in-progress","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"IMP"},"subject":{"reference":"Patient/{{{id}}}"},"period":{"start":"2026-11-20T08:00:00Z"}}""", Btg);
+        status.ShouldBe(201, encounter.Issues());
+        var observations = new List<string>();
+        foreach (var text in new[] { "first", "second", "third" })
+        {
+            (status, var observation) = await doctor.SendAsync(HttpMethod.Post, "/fhir/Observation",
+                $$$"""{"resourceType":"Observation","status":"final","code":{"text":"{{{text}}}"},"subject":{"reference":"Patient/{{{id}}}"}}""");
+            status.ShouldBe(201, observation.Issues());
+            observations.Add(observation.GetProperty("id").GetString()!);
+            await Task.Delay(5); // distinct last-updated instants
+        }
+        (status, _) = await doctor.SendAsync(HttpMethod.Delete, $"/fhir/Observation/{observations[1]}");
+        status.ShouldBe(204);
+
+        string Ids(JsonElement bundle) => string.Join(',', bundle.TryGetProperty("entry", out var entries)
+            ? entries.EnumerateArray().Select(e => e.GetProperty("resource").GetProperty("id").GetString()) : []);
+        bool Has(JsonElement bundle, string relation) => bundle.GetProperty("link").EnumerateArray().Any(l => l.GetProperty("relation").GetString() == relation);
+
+        (status, var first) = await doctor.GetFhirAsync($"/fhir/Observation?patient={id}&_count=1");
+        status.ShouldBe(200, first.Issues());
+        first.GetProperty("total").GetInt32().ShouldBe(2);
+        Ids(first).ShouldBe(observations[2]);
+        Has(first, "next").ShouldBeTrue();
+        (status, var second) = await doctor.GetFhirAsync($"/fhir/Observation?patient={id}&_count=1&_offset=1");
+        status.ShouldBe(200, second.Issues());
+        second.GetProperty("total").GetInt32().ShouldBe(2);
+        Ids(second).ShouldBe(observations[0]);
+        Has(second, "next").ShouldBeFalse();
+        Has(second, "previous").ShouldBeTrue();
+        (status, var all) = await doctor.GetFhirAsync($"/fhir/Observation?patient={id}");
+        Ids(all).ShouldBe($"{observations[2]},{observations[0]}");
+    }
 }

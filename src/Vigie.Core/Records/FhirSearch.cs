@@ -127,7 +127,7 @@ public static class DatePrefix
 }
 
 /// <summary>Runs a parsed search over the blind index (tokens, words, references) and the clear date ranges.</summary>
-public sealed class FhirSearch(VigieDbContext db, FhirResourceStore store, RecordKeyring keys)
+public sealed class FhirSearch(VigieDbContext db, FhirResourceStore store, RecordKeyring keys, ICurrentResourceReader? current = null)
 {
     public sealed record Page(List<StoredResource> Rows, int Total);
 
@@ -149,6 +149,13 @@ public sealed class FhirSearch(VigieDbContext db, FhirResourceStore store, Recor
 
     private async Task<Page> RunForPatientAsync(string type, string patient, int offset, int count, CancellationToken ct)
     {
+        // The store's own reader when it has one: EF's count and page queries (the context, the statements parsed
+        // again on every search) were the largest share of a search's CPU (bench/fhir/run.sh, perf).
+        if (current is not null)
+        {
+            var (page, all) = await current.PatientPageAsync(type, patient, offset, count, ct);
+            return new Page(page, all);
+        }
         var queries = ByPatient.GetOrAdd(db.Model, static _ => Compile());
         var total = await queries.Count(db, type, patient, ct);
         var rows = new List<StoredResource>(Math.Min(count, 64));

@@ -9,4 +9,10 @@ public interface ICurrentResourceReader
 {
     /// <summary>The resource's current row (content still encrypted), or null when it does not exist.</summary>
     Task<StoredResource?> FindAsync(string type, string id, CancellationToken ct);
+
+    /// <summary>
+    /// One page of a patient's current resources of a type (not deleted), newest first (last update, then id, both
+    /// descending), and how many there are in all: the commonest search (<c>Observation?patient=…</c>).
+    /// </summary>
+    Task<(List<StoredResource> Rows, int Total)> PatientPageAsync(string type, string patient, int offset, int count, CancellationToken ct);
 }

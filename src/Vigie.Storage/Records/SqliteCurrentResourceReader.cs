@@ -16,15 +16,21 @@ public sealed class SqliteCurrentResourceReader(StoreLocation store) : ICurrentR
     // A queue, not a bag: a bag's Count takes every per-thread lock, once per read.
     private readonly ConcurrentQueue<Lookup> _idle = new();
 
-    public Task<StoredResource?> FindAsync(string type, string id, CancellationToken ct)
+    public Task<StoredResource?> FindAsync(string type, string id, CancellationToken ct) =>
+        Task.FromResult(WithLookup(lookup => lookup.Find(type, id), ct));
+
+    public Task<(List<StoredResource> Rows, int Total)> PatientPageAsync(string type, string patient, int offset, int count, CancellationToken ct) =>
+        Task.FromResult(WithLookup(lookup => lookup.PatientPage(type, patient, offset, count), ct));
+
+    private T WithLookup<T>(Func<Lookup, T> read, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         if (!_idle.TryDequeue(out var lookup))
             lookup = new Lookup(store.ConnectionString);
-        StoredResource? row;
+        T result;
         try
         {
-            row = lookup.Find(type, id);
+            result = read(lookup);
         }
         catch
         {
@@ -35,7 +41,7 @@ public sealed class SqliteCurrentResourceReader(StoreLocation store) : ICurrentR
             _idle.Enqueue(lookup);
         else
             lookup.Dispose();
-        return Task.FromResult(row);
+        return result;
     }
 
     public void Dispose()
@@ -46,10 +52,14 @@ public sealed class SqliteCurrentResourceReader(StoreLocation store) : ICurrentR
 
     private sealed class Lookup : IDisposable
     {
+        private const string Columns = "version_id, last_updated, deleted, patient_id, establishment_id, confidentiality, sensitivity, key_id, content";
+
         private readonly SqliteConnection _connection;
         private readonly SqliteCommand _command;
         private readonly SqliteParameter _type;
         private readonly SqliteParameter _id;
+        private SqliteCommand? _count;
+        private SqliteCommand? _page;
 
         public Lookup(string connectionString)
         {
@@ -65,8 +75,7 @@ public sealed class SqliteCurrentResourceReader(StoreLocation store) : ICurrentR
                 pragma.ExecuteNonQuery();
             }
             _command = _connection.CreateCommand();
-            _command.CommandText = "SELECT version_id, last_updated, deleted, patient_id, establishment_id, confidentiality, sensitivity, key_id, content " +
-                                   "FROM fhir_resources WHERE resource_type = $type AND id = $id";
+            _command.CommandText = "SELECT " + Columns + " FROM fhir_resources WHERE resource_type = $type AND id = $id";
             _type = _command.Parameters.Add("$type", SqliteType.Text);
             _id = _command.Parameters.Add("$id", SqliteType.Text);
             _command.Prepare();
@@ -77,27 +86,67 @@ public sealed class SqliteCurrentResourceReader(StoreLocation store) : ICurrentR
             _type.Value = type;
             _id.Value = id;
             using var r = _command.ExecuteReader(CommandBehavior.SingleRow);
-            if (!r.Read())
-                return null;
-            return new StoredResource
-            {
-                ResourceType = type,
-                Id = id,
-                VersionId = r.GetInt32(0),
-                // Written by the EF model as UTC text; read back as UTC, as the model's converter does.
-                LastUpdated = DateTime.SpecifyKind(r.GetDateTime(1), DateTimeKind.Utc),
-                Deleted = r.GetBoolean(2),
-                PatientId = r.IsDBNull(3) ? null : r.GetString(3),
-                EstablishmentId = r.IsDBNull(4) ? null : r.GetGuid(4),
-                Confidentiality = r.GetString(5),
-                Sensitivity = r.IsDBNull(6) ? null : r.GetString(6),
-                KeyId = r.GetInt32(7),
-                Content = r.IsDBNull(8) ? null : r.GetFieldValue<byte[]>(8),
-            };
+            return r.Read() ? Row(r, type, id, 0) : null;
         }
+
+        public (List<StoredResource> Rows, int Total) PatientPage(string type, string patient, int offset, int count)
+        {
+            // The same rows, order and total as the EF queries of FhirSearch (index ix_fhir_resources_patient_updated).
+            const string Where = " FROM fhir_resources WHERE patient_id = $patient AND resource_type = $type AND deleted = 0";
+            _count ??= Prepare("SELECT count(*)" + Where);
+            _page ??= Prepare("SELECT id, " + Columns + Where + " ORDER BY last_updated DESC, id DESC LIMIT $take OFFSET $skip", paged: true);
+            _count.Parameters["$type"].Value = type;
+            _count.Parameters["$patient"].Value = patient;
+            var total = Convert.ToInt32(_count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            var rows = new List<StoredResource>(Math.Clamp(count, 0, 64));
+            if (count <= 0)
+                return (rows, total);
+            _page.Parameters["$type"].Value = type;
+            _page.Parameters["$patient"].Value = patient;
+            _page.Parameters["$take"].Value = count;
+            _page.Parameters["$skip"].Value = Math.Max(offset, 0);
+            using var r = _page.ExecuteReader();
+            while (r.Read())
+                rows.Add(Row(r, type, r.GetString(0), 1));
+            return (rows, total);
+        }
+
+        private SqliteCommand Prepare(string sql, bool paged = false)
+        {
+            var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.Add("$type", SqliteType.Text);
+            command.Parameters.Add("$patient", SqliteType.Text);
+            if (paged)
+            {
+                command.Parameters.Add("$take", SqliteType.Integer);
+                command.Parameters.Add("$skip", SqliteType.Integer);
+            }
+            command.Prepare();
+            return command;
+        }
+
+        /// <summary>A row whose <see cref="Columns"/> start at <paramref name="first"/>.</summary>
+        private static StoredResource Row(SqliteDataReader r, string type, string id, int first) => new()
+        {
+            ResourceType = type,
+            Id = id,
+            VersionId = r.GetInt32(first),
+            // Written by the EF model as UTC text; read back as UTC, as the model's converter does.
+            LastUpdated = DateTime.SpecifyKind(r.GetDateTime(first + 1), DateTimeKind.Utc),
+            Deleted = r.GetBoolean(first + 2),
+            PatientId = r.IsDBNull(first + 3) ? null : r.GetString(first + 3),
+            EstablishmentId = r.IsDBNull(first + 4) ? null : r.GetGuid(first + 4),
+            Confidentiality = r.GetString(first + 5),
+            Sensitivity = r.IsDBNull(first + 6) ? null : r.GetString(first + 6),
+            KeyId = r.GetInt32(first + 7),
+            Content = r.IsDBNull(first + 8) ? null : r.GetFieldValue<byte[]>(first + 8),
+        };
 
         public void Dispose()
         {
+            _count?.Dispose();
+            _page?.Dispose();
             _command.Dispose();
             _connection.Dispose();
         }
