@@ -2,10 +2,10 @@ namespace Vigie.Core.Audit;
 
 /// <summary>
 /// Whether the ledger's writer is waiting for the store's write lock (SQLite has one writer at a time). The store
-/// notes each time the ledger's writer finds the lock taken; a writer of many rows (the event store) commits what
-/// it has at its next batch boundary when it is waiting, and lets it in. Every audited
-/// request waits for its ledger entry, so a background transaction of 2,000 rows held every FHIR read it overlapped
-/// (p99 45–55 ms, bench/fhir/run.sh).
+/// notes each time the ledger's writer finds the lock taken; a writer of many rows (the event store) commits what it
+/// has at its next batch boundary when it is waiting, and lets it in. Every audited request waits for its ledger
+/// entry, so a background transaction of 2,000 rows held every FHIR read it overlapped (p99 45–55 ms,
+/// bench/fhir/run.sh).
 /// </summary>
 public static class LedgerLockWaits
 {

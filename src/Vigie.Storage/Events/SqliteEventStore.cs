@@ -29,104 +29,97 @@ internal sealed class SqliteEventStore(StoreLocation store) : SqlEventStore(Sqli
     public override async Task<IReadOnlyList<bool>> AppendAsync(IReadOnlyList<EventBatch> batches, CancellationToken ct)
     {
         await using var connection = (SqliteConnection)await OpenAsync(ct);
-        var transaction = new TransactionHolder { Current = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct) };
-        await using (transaction)
-            return await AppendAsync(connection, transaction, batches, ct);
-    }
-
-    /// <summary>The transaction of an append, which a waiting ledger writer may cause to be committed and replaced.</summary>
-    private sealed class TransactionHolder : IAsyncDisposable
-    {
-        public required SqliteTransaction Current { get; set; }
-
-        public ValueTask DisposeAsync() => Current.DisposeAsync();
-    }
-
-    private static async Task<IReadOnlyList<bool>> AppendAsync(SqliteConnection connection, TransactionHolder transaction, IReadOnlyList<EventBatch> batches, CancellationToken ct)
-    {
-        var tx = transaction.Current;
-        var results = new bool[batches.Count];
-        // Committing part of the group early is safe only when every batch carries its idempotency key: if a later
-        // part fails, the writer retries the whole group, and the batches already stored are then recognised
-        // (reported as duplicates) instead of stored twice. Vigie's own outboxes always key their batches.
-        var mayYield = batches.All(b => b.IdempotencyKey is not null);
-
-        await using var claim = connection.CreateCommand();
-        claim.Transaction = tx;
-        claim.CommandText = "INSERT INTO ingest_batches (collector, idempotency_key, events, created_at) VALUES (@c, @k, @n, @t) ON CONFLICT DO NOTHING";
-        var claimCollector = claim.Parameters.Add("@c", SqliteType.Text);
-        var claimKey = claim.Parameters.Add("@k", SqliteType.Text);
-        var claimCount = claim.Parameters.Add("@n", SqliteType.Integer);
-        var claimTime = claim.Parameters.Add("@t", SqliteType.Text);
-
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = tx;
-        insert.CommandText = "INSERT INTO events (ts, establishment_id, dataset, kind, action, outcome, host_name, user_name, source_ip, destination_ip, doc) " +
-            "VALUES (@ts, @est, @dataset, @kind, @action, @outcome, @host, @user, @src, @dst, @doc) RETURNING id";
-        var ts = insert.Parameters.Add("@ts", SqliteType.Integer);
-        var est = insert.Parameters.Add("@est", SqliteType.Text);
-        var dataset = insert.Parameters.Add("@dataset", SqliteType.Text);
-        var kind = insert.Parameters.Add("@kind", SqliteType.Text);
-        var action = insert.Parameters.Add("@action", SqliteType.Text);
-        var outcome = insert.Parameters.Add("@outcome", SqliteType.Text);
-        var host = insert.Parameters.Add("@host", SqliteType.Text);
-        var user = insert.Parameters.Add("@user", SqliteType.Text);
-        var src = insert.Parameters.Add("@src", SqliteType.Text);
-        var dst = insert.Parameters.Add("@dst", SqliteType.Text);
-        var doc = insert.Parameters.Add("@doc", SqliteType.Text);
-        insert.Prepare();
-        // The establishment id text of the previous event: batches hold one establishment, so the string is reused.
-        var lastEstablishment = Guid.Empty;
-        var lastEstablishmentText = "";
-
-        for (var b = 0; b < batches.Count; b++)
+        // The transaction may be committed and replaced while the ledger's writer waits (below): the last one is disposed.
+        var tx = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
+        try
         {
-            var batch = batches[b];
-            // Between two batches (each stays whole), the ledger's writer gets the lock when it waits for it: the
-            // batches stored so far are committed, and the rest follow in a new transaction once the ledger's
-            // entries are in. The caller learns of every batch only after the last commit.
-            if (b > 0 && mayYield && Vigie.Core.Audit.LedgerLockWaits.Waiting)
+            var results = new bool[batches.Count];
+            // Committing part of the group early is safe only when every batch carries its idempotency key: if a later
+            // part fails, the writer retries the whole group, and the batches already stored are then recognised
+            // (reported as duplicates) instead of stored twice. Vigie's own outboxes always key their batches.
+            var mayYield = batches.All(b => b.IdempotencyKey is not null);
+
+            await using var claim = connection.CreateCommand();
+            claim.Transaction = tx;
+            claim.CommandText = "INSERT INTO ingest_batches (collector, idempotency_key, events, created_at) VALUES (@c, @k, @n, @t) ON CONFLICT DO NOTHING";
+            var claimCollector = claim.Parameters.Add("@c", SqliteType.Text);
+            var claimKey = claim.Parameters.Add("@k", SqliteType.Text);
+            var claimCount = claim.Parameters.Add("@n", SqliteType.Integer);
+            var claimTime = claim.Parameters.Add("@t", SqliteType.Text);
+
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = "INSERT INTO events (ts, establishment_id, dataset, kind, action, outcome, host_name, user_name, source_ip, destination_ip, doc) " +
+                "VALUES (@ts, @est, @dataset, @kind, @action, @outcome, @host, @user, @src, @dst, @doc) RETURNING id";
+            var ts = insert.Parameters.Add("@ts", SqliteType.Integer);
+            var est = insert.Parameters.Add("@est", SqliteType.Text);
+            var dataset = insert.Parameters.Add("@dataset", SqliteType.Text);
+            var kind = insert.Parameters.Add("@kind", SqliteType.Text);
+            var action = insert.Parameters.Add("@action", SqliteType.Text);
+            var outcome = insert.Parameters.Add("@outcome", SqliteType.Text);
+            var host = insert.Parameters.Add("@host", SqliteType.Text);
+            var user = insert.Parameters.Add("@user", SqliteType.Text);
+            var src = insert.Parameters.Add("@src", SqliteType.Text);
+            var dst = insert.Parameters.Add("@dst", SqliteType.Text);
+            var doc = insert.Parameters.Add("@doc", SqliteType.Text);
+            insert.Prepare();
+            // The establishment id text of the previous event: batches hold one establishment, so the string is reused.
+            var lastEstablishment = Guid.Empty;
+            var lastEstablishmentText = "";
+
+            for (var b = 0; b < batches.Count; b++)
             {
-                await tx.CommitAsync(ct);
-                await tx.DisposeAsync();
-                transaction.Current = tx = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
-                claim.Transaction = tx;
-                insert.Transaction = tx;
-            }
-            if (batch.IdempotencyKey is not null)
-            {
-                claimCollector.Value = batch.Collector ?? "";
-                claimKey.Value = batch.IdempotencyKey;
-                claimCount.Value = batch.Events.Count;
-                claimTime.Value = DateTime.UtcNow;
-                if (await claim.ExecuteNonQueryAsync(ct) == 0)
-                    continue;
-            }
-            results[b] = true;
-            foreach (var e in batch.Events)
-            {
-                var d = e.Document;
-                ts.Value = SqliteDialect.ToMicros(e.Timestamp);
-                if (e.EstablishmentId != lastEstablishment)
+                var batch = batches[b];
+                // Between two batches (each stays whole), the ledger's writer gets the lock when it waits for it: the
+                // batches stored so far are committed, and the rest follow in a new transaction once the ledger's
+                // entries are in. The caller learns of every batch only after the last commit.
+                if (b > 0 && mayYield && Vigie.Core.Audit.LedgerLockWaits.Waiting)
                 {
-                    lastEstablishment = e.EstablishmentId;
-                    lastEstablishmentText = SqliteDialect.Guid(lastEstablishment);
+                    await tx.CommitAsync(ct);
+                    await tx.DisposeAsync();
+                    tx = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
+                    claim.Transaction = tx;
+                    insert.Transaction = tx;
                 }
-                est.Value = lastEstablishmentText;
-                dataset.Value = (object?)d.GetText(EventFields.Dataset) ?? DBNull.Value;
-                kind.Value = (object?)d.GetText(EventFields.Kind) ?? DBNull.Value;
-                action.Value = (object?)d.GetText(EventFields.Action) ?? DBNull.Value;
-                outcome.Value = (object?)d.GetText(EventFields.Outcome) ?? DBNull.Value;
-                host.Value = (object?)d.GetText(EventFields.HostName) ?? DBNull.Value;
-                user.Value = (object?)d.GetText(EventFields.UserName) ?? DBNull.Value;
-                src.Value = (object?)d.GetText(EventFields.SourceIp) ?? DBNull.Value;
-                dst.Value = (object?)d.GetText(EventFields.DestinationIp) ?? DBNull.Value;
-                doc.Value = Encoding.UTF8.GetString(e.Json ??= d.ToUtf8Json());
-                e.Id = (long)(await insert.ExecuteScalarAsync(ct))!;
+                if (batch.IdempotencyKey is not null)
+                {
+                    claimCollector.Value = batch.Collector ?? "";
+                    claimKey.Value = batch.IdempotencyKey;
+                    claimCount.Value = batch.Events.Count;
+                    claimTime.Value = DateTime.UtcNow;
+                    if (await claim.ExecuteNonQueryAsync(ct) == 0)
+                        continue;
+                }
+                results[b] = true;
+                foreach (var e in batch.Events)
+                {
+                    var d = e.Document;
+                    ts.Value = SqliteDialect.ToMicros(e.Timestamp);
+                    if (e.EstablishmentId != lastEstablishment)
+                    {
+                        lastEstablishment = e.EstablishmentId;
+                        lastEstablishmentText = SqliteDialect.Guid(lastEstablishment);
+                    }
+                    est.Value = lastEstablishmentText;
+                    dataset.Value = (object?)d.GetText(EventFields.Dataset) ?? DBNull.Value;
+                    kind.Value = (object?)d.GetText(EventFields.Kind) ?? DBNull.Value;
+                    action.Value = (object?)d.GetText(EventFields.Action) ?? DBNull.Value;
+                    outcome.Value = (object?)d.GetText(EventFields.Outcome) ?? DBNull.Value;
+                    host.Value = (object?)d.GetText(EventFields.HostName) ?? DBNull.Value;
+                    user.Value = (object?)d.GetText(EventFields.UserName) ?? DBNull.Value;
+                    src.Value = (object?)d.GetText(EventFields.SourceIp) ?? DBNull.Value;
+                    dst.Value = (object?)d.GetText(EventFields.DestinationIp) ?? DBNull.Value;
+                    doc.Value = Encoding.UTF8.GetString(e.Json ??= d.ToUtf8Json());
+                    e.Id = (long)(await insert.ExecuteScalarAsync(ct))!;
+                }
             }
+            await tx.CommitAsync(ct);
+            return results;
         }
-        await tx.CommitAsync(ct);
-        return results;
+        finally
+        {
+            await tx.DisposeAsync();
+        }
     }
 
     public override async Task SaveDetectionsAsync(IReadOnlyList<Detection> detections, string cursor, long lastId, CancellationToken ct)

@@ -34,12 +34,7 @@ internal static class LedgerEcsJson
             w.WriteStartObject("response");
             w.WriteNumber("status_code", e.Status);
             w.WriteEndObject();
-            if (e.RequestId is not null)
-            {
-                w.WriteStartObject("request");
-                w.WriteString("id", e.RequestId);
-                w.WriteEndObject();
-            }
+            One(w, "request", "id", e.RequestId);
             w.WriteEndObject();
             if (e.UserName is not null || e.UserId is not null)
             {
@@ -54,25 +49,10 @@ internal static class LedgerEcsJson
                 w.WriteEndArray();
                 w.WriteEndObject();
             }
-            if (e.UserEstablishment is not null)
-            {
-                w.WriteStartObject("organization");
-                w.WriteString("id", e.UserEstablishment);
-                w.WriteEndObject();
-            }
-            if (e.ClientAddress is not null)
-            {
-                w.WriteStartObject("source");
-                w.WriteString("ip", e.ClientAddress);
-                w.WriteEndObject();
-            }
+            One(w, "organization", "id", e.UserEstablishment);
+            One(w, "source", "ip", e.ClientAddress);
             w.WriteStartObject("vigie");
-            if (e.UserProfession is not null)
-            {
-                w.WriteStartObject("user");
-                w.WriteString("profession", e.UserProfession);
-                w.WriteEndObject();
-            }
+            One(w, "user", "profession", e.UserProfession);
             if (e.PatientId is not null || e.PatientRef is not null)
             {
                 w.WriteStartObject("patient");
@@ -92,12 +72,7 @@ internal static class LedgerEcsJson
                     w.WriteString("id", e.ResourceId);
                 w.WriteEndObject();
             }
-            if (e.Query is not null)
-            {
-                w.WriteStartObject("search");
-                w.WriteString("parameters", e.Query);
-                w.WriteEndObject();
-            }
+            One(w, "search", "parameters", e.Query);
             w.WriteStartObject("access");
             w.WriteString("decision", e.Decision);
             w.WriteStartArray("reasons");
@@ -127,5 +102,15 @@ internal static class LedgerEcsJson
             w.WriteEndObject();
         }
         return stream.ToArray();
+    }
+
+    /// <summary>An object of one string field, written only when the value is present.</summary>
+    private static void One(Utf8JsonWriter w, string name, string field, string? value)
+    {
+        if (value is null)
+            return;
+        w.WriteStartObject(name);
+        w.WriteString(field, value);
+        w.WriteEndObject();
     }
 }
