@@ -50,9 +50,12 @@ public sealed partial class AlertPump(IServiceScopeFactory scopes, IConfiguratio
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var moved = 0;
+        // Alerts, the privacy index and the cursors are derived again from detections and events after a power cut.
         await using (var scope = scopes.CreateAsyncScope())
+        await using (await DerivedWrites.RelaxAsync(scope.ServiceProvider.GetRequiredService<VigieDbContext>(), ct))
             moved += await DetectionsAsync(scope.ServiceProvider, ct);
         await using (var scope = scopes.CreateAsyncScope())
+        await using (await DerivedWrites.RelaxAsync(scope.ServiceProvider.GetRequiredService<VigieDbContext>(), ct))
             moved += await PrivacyAsync(scope.ServiceProvider, ct);
         return moved;
     }

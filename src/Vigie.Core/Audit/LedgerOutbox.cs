@@ -37,6 +37,8 @@ public sealed class LedgerOutbox(IServiceScopeFactory scopes) : IEventOutbox
             return;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VigieDbContext>();
+        // A mark lost in a power cut forwards the entries again, under the same idempotency keys.
+        await using var relaxed = await DerivedWrites.RelaxAsync(db, ct);
         // Entries are read and forwarded in sequence order, so marking up to the highest forwarded is exact.
         await new LedgerEvents(db).MarkForwardedAsync(ids.Max(), ct);
     }

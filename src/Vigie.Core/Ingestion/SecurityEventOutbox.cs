@@ -28,6 +28,8 @@ public sealed class SecurityEventOutbox(IServiceScopeFactory scopes) : IEventOut
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VigieDbContext>();
         var list = ids.ToList();
+        // A mark lost in a power cut forwards the entries again, under the same idempotency keys.
+        await using var relaxed = await DerivedWrites.RelaxAsync(db, ct);
         await db.SecurityEvents.Where(e => list.Contains(e.Id)).ExecuteUpdateAsync(s => s.SetProperty(e => e.Forwarded, true), ct);
     }
 

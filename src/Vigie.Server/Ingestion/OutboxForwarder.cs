@@ -71,7 +71,7 @@ internal sealed partial class OutboxForwarder(IEnumerable<IEventOutbox> outboxes
             if (e.Timestamp == default)
                 e.Timestamp = received.UtcDateTime;
             // One idempotent batch per entry: a crash before MarkForwarded cannot store it twice.
-            var batch = new EventBatch([new EventToStore(e.Timestamp, establishment, e)], "vigie:outbox", $"{outbox.Name}:{entry.Id}");
+            var batch = new EventBatch([new EventToStore(e.Timestamp, establishment, e)], "vigie:outbox", $"{outbox.Name}:{entry.Id}") { Replayable = true };
             stats.AddReceived(1);
             batches.Add(await writer.EnqueueAsync(batch, ct));
         }

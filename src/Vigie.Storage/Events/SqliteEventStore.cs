@@ -8,16 +8,21 @@ namespace Vigie.Storage.Events;
 
 /// <summary>
 /// The event store on SQLite: one prepared INSERT re-bound per event inside one transaction per group of
-/// batches, so that the cost of the durable commit (an fsync in WAL mode with synchronous=FULL) is shared.
+/// batches, so that the cost of the durable commit (an fsync in WAL mode with synchronous=FULL) is shared. Groups
+/// made only of replayable batches, and detections with their cursor, commit without the fsync
+/// (<see cref="Vigie.Core.Data.DerivedWrites"/> says why that is safe).
 /// </summary>
 internal sealed class SqliteEventStore(StoreLocation store) : SqlEventStore(SqliteDialect.Instance)
 {
-    protected override async Task<DbConnection> OpenAsync(CancellationToken ct)
+    protected override Task<DbConnection> OpenAsync(CancellationToken ct) => OpenAsync(durable: true, ct);
+
+    private async Task<DbConnection> OpenAsync(bool durable, CancellationToken ct)
     {
         var connection = new SqliteConnection(store.ConnectionString);
         await connection.OpenAsync(ct);
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous=FULL; " + SqliteWaits.BusyTimeoutPragma + " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
+        pragma.CommandText = (durable ? "PRAGMA synchronous=FULL; " : "PRAGMA synchronous=NORMAL; ") + SqliteWaits.BusyTimeoutPragma +
+            " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
         await pragma.ExecuteNonQueryAsync(ct);
         return connection;
     }
@@ -28,7 +33,7 @@ internal sealed class SqliteEventStore(StoreLocation store) : SqlEventStore(Sqli
 
     public override async Task<IReadOnlyList<bool>> AppendAsync(IReadOnlyList<EventBatch> batches, CancellationToken ct)
     {
-        await using var connection = (SqliteConnection)await OpenAsync(ct);
+        await using var connection = (SqliteConnection)await OpenAsync(durable: !batches.All(b => b.Replayable), ct);
         // The transaction may be committed and replaced while the ledger's writer waits (below): the last one is disposed.
         var tx = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
         try
@@ -124,7 +129,8 @@ internal sealed class SqliteEventStore(StoreLocation store) : SqlEventStore(Sqli
 
     public override async Task SaveDetectionsAsync(IReadOnlyList<Detection> detections, string cursor, long lastId, CancellationToken ct)
     {
-        await using var connection = (SqliteConnection)await OpenAsync(ct);
+        // Detections are found again from the events after the cursor.
+        await using var connection = (SqliteConnection)await OpenAsync(durable: false, ct);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
         if (detections.Count > 0)
         {
