@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Two builds of Vigie (or one build under two environments) on audited FHIR reads or searches, in alternating
+# runs, so that the machine's drift hits both alike. Each run: a fresh `demo`, 5 s of warm-up, a wait until the
+# server is idle, SECONDS of wrk with 32 connections, then the CPU the server spends catching up (forwarding,
+# detection, privacy monitoring) until idle again.
+# Usage: bench/fhir/compare.sh A_DLL B_DLL [read|search] [rounds] [seconds]
+#   A_ENV / B_ENV: extra environment for each side, e.g. B_ENV="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0"
+# A build of another commit: git worktree add /tmp/base <commit> && dotnet publish /tmp/base/src/Vigie.Server \
+#   -c Release -o /tmp/base/out   (then /tmp/base/out/vigie.dll)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+a="${1:?A_DLL}"; b="${2:?B_DLL}"; kind="${3:-read}"; rounds="${4:-2}"; seconds="${5:-10}"
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 3; }
+port=18194
+ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+idle() { for _ in $(seq 40); do local t; t=$(ticks "$1"); sleep 1; [ $(( $(ticks "$1") - t )) -lt 10 ] && break; done; }
+one() { # label dll env
+  local data pid patient token path out t0 t1 t2 n
+  data=$(mktemp -d)
+  env $3 dotnet "$2" demo --data "$data" --urls "http://127.0.0.1:$port" >"$data/demo.log" 2>&1 &
+  pid=$!
+  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do sleep 0.5; done
+  patient=$(grep -o 'cares for Patient/[^ ]*' "$data/demo.log" | head -1 | cut -d/ -f2)
+  [ -n "$patient" ] || { echo "the demo has no patient records (../shared/data/synthea missing?)" >&2; kill "$pid"; exit 3; }
+  token=$(curl -s -X POST "http://127.0.0.1:$port/api/v1/auth/token" -H 'Content-Type: application/json' \
+    -d '{"username":"dr.alaoui","password":"vigie-demo-2026"}' | sed 's/.*access_token":"\([^"]*\).*/\1/')
+  if [ "$kind" = read ]; then path="/fhir/Patient/$patient"; else path="/fhir/Observation?patient=$patient&_count=10"; fi
+  wrk -t2 -c32 -d5s -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path" >/dev/null
+  idle "$pid"
+  t0=$(ticks "$pid")
+  out=$(wrk -t2 -c32 -d"${seconds}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path")
+  t1=$(ticks "$pid")
+  idle "$pid"
+  t2=$(ticks "$pid")
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  rm -rf "$data"
+  n=$(echo "$out" | awk '/requests in/ {print $1}')
+  printf '| %s | %s | %s | %s | %s | %s µs | %s µs |\n' "$1" "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
+    "$(echo "$out" | awk '$1=="50%" {print $2}')" "$(echo "$out" | awk '$1=="99%" {print $2}')" \
+    "$(echo "$out" | awk '/Non-2xx/ {print $5}')" \
+    "$(awk -v t=$((t1 - t0)) -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.0f", t / hz / n * 1e6}')" \
+    "$(awk -v t=$((t2 - t1)) -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.0f", t / hz / n * 1e6}')"
+}
+echo "| side | $kind/s | p50 | p99 | non-2xx | server CPU per request | CPU per request after |"
+echo "|---|---|---|---|---|---|---|"
+for _ in $(seq "$rounds"); do
+  one A "$a" "${A_ENV:-}"
+  one B "$b" "${B_ENV:-}"
+done
