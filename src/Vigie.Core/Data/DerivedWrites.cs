@@ -18,7 +18,7 @@ namespace Vigie.Core.Data;
 /// </para>
 /// <para>
 /// Why it is done: an fsync per derived commit put those commits in the ledger's way. Measured with
-/// bench/fhir/run.sh, audited reads' p99 went from 17.5–19.2 ms to 9.0–11.9 ms (docs/BENCHMARKS.md).
+/// bench/fhir/compare.sh, audited reads' p99 went from 15–19 ms to 9–12 ms at the same rate (docs/BENCHMARKS.md).
 /// </para>
 /// </summary>
 public static class DerivedWrites
