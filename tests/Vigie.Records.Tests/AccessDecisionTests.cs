@@ -91,8 +91,20 @@ public sealed class AccessDecisionTests
         // The refusal names Observations only: the patient's demographics stay open to her care team.
         (status, _) = await ward.Amrani.GetFhirAsync($"/fhir/Patient/{ward.PatientId}");
         status.ShouldBe(200);
-        (status, _) = await ward.Amrani.GetFhirAsync($"/fhir/Observation?patient={ward.PatientId}", Ward.BreakTheGlass);
-        status.ShouldBe(200);
+        (status, var broken) = await ward.Amrani.GetFhirAsync($"/fhir/Observation?patient={ward.PatientId}", Ward.BreakTheGlass);
+        status.ShouldBe(200, broken.Issues());
+        broken.GetProperty("total").GetInt32().ShouldBe(1);
+
+        // A search that breaks the glass is in the ledger like a read that does: the search, and the break itself.
+        var ledger = await host.WithServicesAsync(async sp =>
+            await sp.GetRequiredService<VigieDbContext>().AuditLedger.Where(e => e.UserName == "dr.amrani").OrderBy(e => e.Seq).ToListAsync());
+        var glass = ledger.Where(e => e.Action == "break-glass").ShouldHaveSingleItem();
+        glass.Justification.ShouldBe("unconscious patient in the emergency room");
+        glass.PatientId.ShouldBe(ward.PatientId);
+        var search = ledger.Last(e => e.Action == "search");
+        search.Status.ShouldBe(200);
+        search.BreakGlass.ShouldBeTrue();
+        search.Seq.ShouldBeLessThan(glass.Seq);
     }
 
     [SkippableFact]

@@ -174,6 +174,10 @@ public sealed partial class RecordGateway(VigieDbContext db, FhirResourceStore s
                     decisions.TryAdd(row.PatientId, decision);
                 included.Add((row, Disclose(s, type, await store.ContentAsync(row, ct), decision)));
             }
+            // The grant was created by the patient-level decision (the rows' own decisions find it already there): its
+            // ledger entry goes with that patient's.
+            if (patientDecision is { GrantCreated: true } && query.PatientId is { } granted && decisions.ContainsKey(granted))
+                decisions[granted] = patientDecision;
             var body = SearchBundle(c, type, query, page.Total, included, withheld, parameters);
             var result = Json(200, body);
             // One ledger entry per patient whose data was returned, so privacy monitoring sees each record touched.
