@@ -6,12 +6,13 @@ namespace Vigie.Core.Data;
 /// <summary>
 /// Commits of data that Vigie derives again from a durable source after a power cut: events forwarded from an
 /// outbox, detections, alerts, the privacy index, and the cursors that follow them. On SQLite these commit without
-/// their own fsync (<c>synchronous=NORMAL</c>); what Vigie answers for (the ledger, collectors' batches, anything a
-/// user saves) keeps <c>synchronous=FULL</c>.
+/// their own fsync (<c>synchronous=NORMAL</c>), and on PostgreSQL without waiting for the server's WAL flush
+/// (<c>synchronous_commit = off</c>); what Vigie answers for (the ledger, collectors' batches, anything a user
+/// saves) keeps full durability on both.
 /// <para>
 /// Why this is safe: the store has one write-ahead log, written in commit order. A power cut may lose the newest
 /// relaxed commits, never an older one before a newer one, and the next full commit (a ledger entry, say) makes
-/// every frame before it durable. What is lost is a suffix of derived work whose source is still there: the outbox
+/// every frame before it durable (PostgreSQL's WAL likewise loses only its newest asynchronous commits in a crash). What is lost is a suffix of derived work whose source is still there: the outbox
 /// entries are still unforwarded, the events still after the cursors, and each pass does them again (outbox
 /// batches carry idempotency keys). A crash of Vigie alone loses nothing: the log is in the operating system's
 /// hands once written.
@@ -25,38 +26,45 @@ public static class DerivedWrites
 {
     private const string Relaxed = "PRAGMA synchronous=NORMAL";
     private const string Full = "PRAGMA synchronous=FULL";
+    private const string PostgresRelaxed = "SET synchronous_commit = off";
+    private const string PostgresFull = "RESET synchronous_commit";
+
+    /// <summary>For one transaction of derived data on PostgreSQL (ends with it).</summary>
+    public const string PostgresTransaction = "SET LOCAL synchronous_commit = off";
 
     /// <summary>
     /// Keeps the context's connection open and relaxed until disposed, then sets it back to full durability before it
-    /// returns to the connection pool. Does nothing on PostgreSQL.
+    /// returns to the connection pool.
     /// </summary>
     public static async Task<IAsyncDisposable> RelaxAsync(VigieDbContext db, CancellationToken ct)
     {
-        if (db.Database.ProviderName?.Contains("Sqlite", StringComparison.Ordinal) != true)
+        var provider = db.Database.ProviderName ?? "";
+        var sqlite = provider.Contains("Sqlite", StringComparison.Ordinal);
+        if (!sqlite && !provider.Contains("Npgsql", StringComparison.Ordinal))
             return Nothing.Instance;
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            await db.Database.ExecuteSqlRawAsync(Relaxed, ct);
+            await db.Database.ExecuteSqlRawAsync(sqlite ? Relaxed : PostgresRelaxed, ct);
         }
         catch
         {
             await db.Database.CloseConnectionAsync();
             throw;
         }
-        return new Scope(db);
+        return new Scope(db, sqlite ? Full : PostgresFull);
     }
 
-    private sealed class Scope(VigieDbContext db) : IAsyncDisposable
+    private sealed class Scope(VigieDbContext db, string restore) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
             try
             {
-                // A failed pass may leave its transaction open, and the setting cannot change inside one.
+                // A failed pass may leave its transaction open: the setting is put back outside it.
                 if (db.Database.CurrentTransaction is { } open)
                     await open.DisposeAsync();
-                await db.Database.ExecuteSqlRawAsync(Full);
+                await db.Database.ExecuteSqlRawAsync(restore);
             }
             finally
             {

@@ -67,6 +67,8 @@ internal sealed class PostgresEventStore(StoreLocation store) : SqlEventStore(Po
         await EnsurePartitionsAsync(connection, days, ct);
 
         await using var tx = await connection.BeginTransactionAsync(ct);
+        if (batches.All(b => b.Replayable))
+            await RelaxAsync(connection, tx, ct);
         var results = new bool[batches.Count];
         var keep = new List<EventBatch>(batches.Count);
         for (var b = 0; b < batches.Count; b++)
@@ -134,10 +136,19 @@ internal sealed class PostgresEventStore(StoreLocation store) : SqlEventStore(Po
     private static Task WriteText(NpgsqlBinaryImporter copy, string? value, CancellationToken ct) =>
         value is null ? copy.WriteNullAsync(ct) : copy.WriteAsync(value, NpgsqlDbType.Text, ct);
 
+    /// <summary>This transaction commits without waiting for the WAL flush (<see cref="Vigie.Core.Data.DerivedWrites"/>).</summary>
+    private static async Task RelaxAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(Vigie.Core.Data.DerivedWrites.PostgresTransaction, connection, tx);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     public override async Task SaveDetectionsAsync(IReadOnlyList<Detection> detections, string cursor, long lastId, CancellationToken ct)
     {
         await using var connection = (NpgsqlConnection)await OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        // Detections are found again from the events after the cursor.
+        await RelaxAsync(connection, tx, ct);
         if (detections.Count > 0)
         {
             var batch = new NpgsqlBatch(connection, tx);

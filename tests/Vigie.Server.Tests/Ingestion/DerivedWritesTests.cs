@@ -13,25 +13,24 @@ namespace Vigie.Server.Tests.Ingestion;
 
 /// <summary>
 /// Derived data (forwarded events, detections, alerts, the privacy index, their cursors) commits without its own
-/// fsync on SQLite; everything else stays fully durable. A relaxed connection must never go back to the pool
+/// fsync on SQLite and without waiting for the WAL flush on PostgreSQL; everything else stays fully durable. A relaxed connection must never go back to the pool
 /// relaxed, or a user's next save on it would not be on disk when Vigie says it is.
 /// </summary>
 public sealed class DerivedWritesTests
 {
-    private const long Full = 2;
-    private const long Normal = 1;
-
-    [Fact]
-    public async Task Derived_writes_relax_durability_for_themselves_only_and_every_pooled_connection_comes_back_full()
+    [SkippableTheory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Derived_writes_relax_durability_for_themselves_only_and_every_pooled_connection_comes_back_full(string provider)
     {
-        await using var c = await CollectionHost.StartAsync("sqlite");
+        await using var c = await CollectionHost.StartAsync(provider);
+        var (full, relaxed) = provider == "sqlite" ? ("2", "1") : ("on", "off");
         await c.Host.WithServicesAsync(async sp =>
         {
             var db = sp.GetRequiredService<VigieDbContext>();
             await using (await DerivedWrites.RelaxAsync(db, default))
-                (await SynchronousAsync(db.Database.GetDbConnection())).ShouldBe(Normal);
+                (await DurabilityAsync(db.Database.GetDbConnection())).ShouldBe(relaxed);
             await db.Database.OpenConnectionAsync();
-            (await SynchronousAsync(db.Database.GetDbConnection())).ShouldBe(Full);
+            (await DurabilityAsync(db.Database.GetDbConnection())).ShouldBe(full);
             await db.Database.CloseConnectionAsync();
             return 0;
         });
@@ -65,7 +64,7 @@ public sealed class DerivedWritesTests
             {
                 var db = scope.ServiceProvider.GetRequiredService<VigieDbContext>();
                 await db.Database.OpenConnectionAsync();
-                (await SynchronousAsync(db.Database.GetDbConnection())).ShouldBe(Full);
+                (await DurabilityAsync(db.Database.GetDbConnection())).ShouldBe(full);
             }
         }
         finally
@@ -75,10 +74,11 @@ public sealed class DerivedWritesTests
         }
     }
 
-    private static async Task<long> SynchronousAsync(DbConnection connection)
+    /// <summary>SQLite's <c>synchronous</c> (2 full, 1 normal) or PostgreSQL's <c>synchronous_commit</c> on this connection.</summary>
+    private static async Task<string> DurabilityAsync(DbConnection connection)
     {
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "PRAGMA synchronous";
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        cmd.CommandText = connection is Microsoft.Data.Sqlite.SqliteConnection ? "PRAGMA synchronous" : "SHOW synchronous_commit";
+        return Convert.ToString(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
     }
 }
