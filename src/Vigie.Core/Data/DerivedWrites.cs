@@ -1,4 +1,3 @@
-using System.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Vigie.Core.Data;
@@ -12,9 +11,9 @@ namespace Vigie.Core.Data;
 /// <para>
 /// Why this is safe: the store has one write-ahead log, written in commit order. A power cut may lose the newest
 /// relaxed commits, never an older one before a newer one, and the next full commit (a ledger entry, say) makes
-/// every frame before it durable (PostgreSQL's WAL likewise loses only its newest asynchronous commits in a crash). What is lost is a suffix of derived work whose source is still there: the outbox
-/// entries are still unforwarded, the events still after the cursors, and each pass does them again (outbox
-/// batches carry idempotency keys). A crash of Vigie alone loses nothing: the log is in the operating system's
+/// every frame before it durable (PostgreSQL's WAL likewise loses only its newest asynchronous commits in a crash).
+/// What is lost is a suffix of derived work whose source is still there: the outbox entries are still unforwarded,
+/// the events still after the cursors, and each pass does them again (outbox batches carry idempotency keys). A crash of Vigie alone loses nothing: the log is in the operating system's
 /// hands once written.
 /// </para>
 /// <para>
@@ -24,8 +23,9 @@ namespace Vigie.Core.Data;
 /// </summary>
 public static class DerivedWrites
 {
-    private const string Relaxed = "PRAGMA synchronous=NORMAL";
-    private const string Full = "PRAGMA synchronous=FULL";
+    /// <summary>SQLite's setting for derived data, and for everything else.</summary>
+    public const string SqliteRelaxed = "PRAGMA synchronous=NORMAL";
+    public const string SqliteFull = "PRAGMA synchronous=FULL";
     private const string PostgresRelaxed = "SET synchronous_commit = off";
     private const string PostgresFull = "RESET synchronous_commit";
 
@@ -38,21 +38,18 @@ public static class DerivedWrites
     /// </summary>
     public static async Task<IAsyncDisposable> RelaxAsync(VigieDbContext db, CancellationToken ct)
     {
-        var provider = db.Database.ProviderName ?? "";
-        var sqlite = provider.Contains("Sqlite", StringComparison.Ordinal);
-        if (!sqlite && !provider.Contains("Npgsql", StringComparison.Ordinal))
-            return Nothing.Instance;
+        var postgres = Audit.LedgerWriter.IsPostgres(db);
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            await db.Database.ExecuteSqlRawAsync(sqlite ? Relaxed : PostgresRelaxed, ct);
+            await db.Database.ExecuteSqlRawAsync(postgres ? PostgresRelaxed : SqliteRelaxed, ct);
         }
         catch
         {
             await db.Database.CloseConnectionAsync();
             throw;
         }
-        return new Scope(db, sqlite ? Full : PostgresFull);
+        return new Scope(db, postgres ? PostgresFull : SqliteFull);
     }
 
     private sealed class Scope(VigieDbContext db, string restore) : IAsyncDisposable
@@ -71,12 +68,5 @@ public static class DerivedWrites
                 await db.Database.CloseConnectionAsync();
             }
         }
-    }
-
-    private sealed class Nothing : IAsyncDisposable
-    {
-        public static readonly Nothing Instance = new();
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -21,8 +21,8 @@ internal sealed class SqliteEventStore(StoreLocation store) : SqlEventStore(Sqli
         var connection = new SqliteConnection(store.ConnectionString);
         await connection.OpenAsync(ct);
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = (durable ? "PRAGMA synchronous=FULL; " : "PRAGMA synchronous=NORMAL; ") + SqliteWaits.BusyTimeoutPragma +
-            " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
+        pragma.CommandText = (durable ? Vigie.Core.Data.DerivedWrites.SqliteFull : Vigie.Core.Data.DerivedWrites.SqliteRelaxed) + "; " +
+            SqliteWaits.BusyTimeoutPragma + " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
         await pragma.ExecuteNonQueryAsync(ct);
         return connection;
     }

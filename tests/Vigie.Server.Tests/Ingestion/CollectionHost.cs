@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Vigie.Core.Establishments;
+using Vigie.Core.Events;
 using Vigie.Core.Identity;
 using Vigie.Core.SecurityEvents;
 using Vigie.Server.Tests.Support;
@@ -59,6 +60,15 @@ internal sealed class CollectionHost : IAsyncDisposable
         var body = await response.ReadAsync();
         response.IsSuccessStatusCode.ShouldBeTrue($"search '{query}': {(int)response.StatusCode} {body}");
         return body;
+    }
+
+    /// <summary>A one-event batch straight for the event store: the event carries one label, the batch a key.</summary>
+    public static EventBatch Batch(DateTime time, Guid establishment, string label, string value, string collector, string key, bool replayable = false)
+    {
+        var doc = new EventDocument { Timestamp = time };
+        doc[label] = value;
+        doc[EventFields.Timestamp] = time.ToString("O");
+        return new EventBatch([new EventToStore(time, establishment, doc)], collector, key) { Replayable = replayable };
     }
 
     public static string Lines(params object[] events) => string.Join('\n', events.Select(e => JsonSerializer.Serialize(e)));

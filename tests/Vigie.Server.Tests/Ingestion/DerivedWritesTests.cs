@@ -40,13 +40,8 @@ public sealed class DerivedWritesTests
             (await sp.GetRequiredService<VigieDbContext>().Establishments.SingleAsync(e => e.Code == "CHU-A")).Id);
         var store = c.Host.Services.GetRequiredService<IEventStore>();
         var now = DateTime.UtcNow;
-        EventBatch Batch(int i, bool replayable)
-        {
-            var doc = new EventDocument { Timestamp = now };
-            doc["labels.derived"] = replayable ? "replayable" : "durable";
-            doc[EventFields.Timestamp] = now.ToString("O");
-            return new EventBatch([new EventToStore(now, establishment, doc)], "test:derived", $"derived:{i}") { Replayable = replayable };
-        }
+        EventBatch Batch(int i, bool replayable) => CollectionHost.Batch(now, establishment, "labels.derived", replayable ? "replayable" : "durable",
+            "test:derived", $"derived:{i}", replayable);
         (await store.AppendAsync([Batch(1, true), Batch(2, true)], default)).ShouldAllBe(stored => stored);
         (await store.AppendAsync([Batch(3, true), Batch(4, false)], default)).ShouldAllBe(stored => stored);
         var pump = c.Host.Services.GetServices<IHostedService>().OfType<AlertPump>().Single();

@@ -24,13 +24,8 @@ public sealed class LedgerCourtesyTests
             (await sp.GetRequiredService<VigieDbContext>().Establishments.SingleAsync(e => e.Code == "CHU-A")).Id);
         var store = c.Host.Services.GetRequiredService<IEventStore>();
         var now = DateTime.UtcNow;
-        var batches = Enumerable.Range(0, 400).Select(i =>
-        {
-            var doc = new EventDocument { Timestamp = now };
-            doc["labels.courtesy"] = "yes";
-            doc[EventFields.Timestamp] = now.ToString("O");
-            return new EventBatch([new EventToStore(now, establishment, doc)], "test:courtesy", $"courtesy:{i}");
-        }).ToList();
+        var batches = Enumerable.Range(0, 400)
+            .Select(i => CollectionHost.Batch(now, establishment, "labels.courtesy", "yes", "test:courtesy", $"courtesy:{i}")).ToList();
 
         // The ledger's writer keeps finding the lock taken for the whole append.
         using var stop = new CancellationTokenSource();
