@@ -188,6 +188,31 @@ public sealed class FhirApiTests
         status.ShouldBe(410, gone.Issues());
     }
 
+    [Fact]
+    public async Task A_patients_search_is_counted_and_paged_in_the_index_without_reading_the_table_or_sorting()
+    {
+        await using var store = await TestStore.CreateAsync("sqlite");
+        await new Vigie.Storage.SchemaMigrator(store.Location).MigrateAsync();
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(store.Location.ConnectionString);
+        await connection.OpenAsync();
+        async Task<string> PlanAsync(string sql)
+        {
+            await using var explain = connection.CreateCommand();
+            explain.CommandText = "EXPLAIN QUERY PLAN " + sql;
+            await using var r = await explain.ExecuteReaderAsync();
+            var steps = new List<string>();
+            while (await r.ReadAsync())
+                steps.Add(r.GetString(3));
+            return string.Join(" | ", steps);
+        }
+
+        var count = await PlanAsync(Vigie.Storage.Records.SqliteCurrentResourceReader.PatientCountSql);
+        count.ShouldContain("COVERING INDEX ix_fhir_resources_patient_current (patient_id=? AND resource_type=? AND deleted=?)");
+        var page = await PlanAsync(Vigie.Storage.Records.SqliteCurrentResourceReader.PatientPageSql);
+        page.ShouldContain("INDEX ix_fhir_resources_patient_current (patient_id=? AND resource_type=? AND deleted=?)");
+        page.ShouldNotContain("TEMP B-TREE");
+    }
+
     [SkippableTheory]
     [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
     public async Task A_patients_search_pages_newest_first_counts_all_and_leaves_out_deleted_resources(string provider)

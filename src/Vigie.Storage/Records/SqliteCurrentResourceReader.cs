@@ -13,6 +13,18 @@ public sealed class SqliteCurrentResourceReader(StoreLocation store) : ICurrentR
 {
     private const int Kept = 16;
 
+    private const string Columns = "version_id, last_updated, deleted, patient_id, establishment_id, confidentiality, sensitivity, key_id, content";
+    private const string PatientWhere = " FROM fhir_resources WHERE patient_id = $patient AND resource_type = $type AND deleted = 0";
+
+    /// <summary>
+    /// How many current resources of a type a patient has: the same total as the EF query of FhirSearch, counted in
+    /// index ix_fhir_resources_patient_current without reading the table.
+    /// </summary>
+    public const string PatientCountSql = "SELECT count(*)" + PatientWhere;
+
+    /// <summary>One page of them, newest first: the same rows and order as FhirSearch, in the order of that index.</summary>
+    public const string PatientPageSql = "SELECT id, " + Columns + PatientWhere + " ORDER BY last_updated DESC, id DESC LIMIT $take OFFSET $skip";
+
     // A queue, not a bag: a bag's Count takes every per-thread lock, once per read.
     private readonly ConcurrentQueue<Lookup> _idle = new();
 
@@ -52,8 +64,6 @@ public sealed class SqliteCurrentResourceReader(StoreLocation store) : ICurrentR
 
     private sealed class Lookup : IDisposable
     {
-        private const string Columns = "version_id, last_updated, deleted, patient_id, establishment_id, confidentiality, sensitivity, key_id, content";
-
         private readonly SqliteConnection _connection;
         private readonly SqliteCommand _command;
         private readonly SqliteParameter _type;
@@ -91,10 +101,8 @@ public sealed class SqliteCurrentResourceReader(StoreLocation store) : ICurrentR
 
         public (List<StoredResource> Rows, int Total) PatientPage(string type, string patient, int offset, int count)
         {
-            // The same rows, order and total as the EF queries of FhirSearch (index ix_fhir_resources_patient_updated).
-            const string Where = " FROM fhir_resources WHERE patient_id = $patient AND resource_type = $type AND deleted = 0";
-            _count ??= Prepare("SELECT count(*)" + Where);
-            _page ??= Prepare("SELECT id, " + Columns + Where + " ORDER BY last_updated DESC, id DESC LIMIT $take OFFSET $skip", paged: true);
+            _count ??= Prepare(PatientCountSql);
+            _page ??= Prepare(PatientPageSql, paged: true);
             _count.Parameters["$type"].Value = type;
             _count.Parameters["$patient"].Value = patient;
             var total = Convert.ToInt32(_count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
