@@ -145,10 +145,17 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         public DbCommand? Insert { get; set; }
         public DbParameter[] Parameters { get; set; } = [];
 
+        /// <summary>The chain's head and the last checkpoint, read at the start of every batch.</summary>
+        public DbCommand? Head { get; set; }
+        public DbCommand? LastCheckpoint { get; set; }
+
         public async ValueTask DisposeAsync()
         {
-            if (Insert is not null)
-                await Insert.DisposeAsync();
+            foreach (var command in new[] { Insert, Head, LastCheckpoint })
+            {
+                if (command is not null)
+                    await command.DisposeAsync();
+            }
             await scope.DisposeAsync();
         }
     }
@@ -222,7 +229,10 @@ public sealed partial class LedgerWriter : IAsyncDisposable
 
         long seq = 0;
         var prev = LedgerCanonical.Genesis;
-        await using (var head = Command(connection, tx, "SELECT seq, hash FROM audit_ledger ORDER BY seq DESC LIMIT 1"))
+        // Both kept prepared with the session: parsing them again took a share of every batch, and batches follow one
+        // another while reads wait for them.
+        var head = session.Head ??= Command(connection, tx, "SELECT seq, hash FROM audit_ledger ORDER BY seq DESC LIMIT 1");
+        head.Transaction = tx;
         await using (var r = await head.ExecuteReaderAsync())
         {
             if (await r.ReadAsync())
@@ -232,11 +242,10 @@ public sealed partial class LedgerWriter : IAsyncDisposable
             }
         }
         long lastCheckpoint = 0;
-        await using (var cp = Command(connection, tx, "SELECT seq FROM audit_checkpoints ORDER BY seq DESC LIMIT 1"))
-        {
-            if (await cp.ExecuteScalarAsync() is { } v and not DBNull)
-                lastCheckpoint = Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture);
-        }
+        var cp = session.LastCheckpoint ??= Command(connection, tx, "SELECT seq FROM audit_checkpoints ORDER BY seq DESC LIMIT 1");
+        cp.Transaction = tx;
+        if (await cp.ExecuteScalarAsync() is { } v and not DBNull)
+            lastCheckpoint = Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture);
 
         if (batch.Count > 0)
         {
