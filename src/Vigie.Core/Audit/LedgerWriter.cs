@@ -229,8 +229,8 @@ public sealed partial class LedgerWriter : IAsyncDisposable
 
         long seq = 0;
         var prev = LedgerCanonical.Genesis;
-        // Both kept prepared with the session: parsing them again took a share of every batch, and batches follow one
-        // another while reads wait for them.
+        // Both prepared once per session, like the insert, not parsed again for every batch (no difference measured
+        // beyond the noise on reads; docs/BENCHMARKS.md).
         var head = session.Head ??= Command(connection, tx, "SELECT seq, hash FROM audit_ledger ORDER BY seq DESC LIMIT 1");
         head.Transaction = tx;
         await using (var r = await head.ExecuteReaderAsync())
