@@ -23,8 +23,8 @@ internal static class RecordsServices
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LedgerWriter>>())
         {
             CheckpointInterval = configuration.GetValue<int?>("ledger_checkpoint_interval") ?? 1000,
-            ConnectionOpened = store.Provider == StoreProvider.Sqlite ? Vigie.Storage.Records.SqliteLedgerLockWait.Apply : null,
-            ConnectionClosing = store.Provider == StoreProvider.Sqlite ? Vigie.Storage.Records.SqliteLedgerLockWait.Restore : null,
+            ConnectionOpened = store.Provider == StoreProvider.Sqlite ? Vigie.Storage.Records.SqliteLedgerConnection.Apply : null,
+            ConnectionClosing = store.Provider == StoreProvider.Sqlite ? Vigie.Storage.Records.SqliteLedgerConnection.Restore : null,
         });
         services.AddSingleton(_ => configuration["policy"] is { Length: > 0 } file ? AccessPolicy.Load(file) : AccessPolicy.BuiltIn);
         services.AddScoped<PatientIndex>();
