@@ -12,26 +12,22 @@ cd "$(dirname "$0")/../.."
 a="${1:?A_DLL}"; b="${2:?B_DLL}"; kind="${3:-read}"; rounds="${4:-2}"; seconds="${5:-10}"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 3; }
 port=18194
-ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
-idle() { for _ in $(seq 40); do local t; t=$(ticks "$1"); sleep 1; [ $(( $(ticks "$1") - t )) -lt 10 ] && break; done; }
+source bench/fhir/demo.sh
 one() { # label dll env
-  local data pid patient token path out t0 t1 t2 n
+  local data pid path out t0 t1 t2 n
   data=$(mktemp -d)
-  env $3 dotnet "$2" demo --data "$data" --urls "http://127.0.0.1:$port" >"$data/demo.log" 2>&1 &
-  pid=$!
-  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do sleep 0.5; done
-  patient=$(grep -o 'cares for Patient/[^ ]*' "$data/demo.log" | head -1 | cut -d/ -f2)
-  [ -n "$patient" ] || { echo "the demo has no patient records (../shared/data/synthea missing?)" >&2; kill "$pid"; exit 3; }
-  token=$(curl -s -X POST "http://127.0.0.1:$port/api/v1/auth/token" -H 'Content-Type: application/json' \
-    -d '{"username":"dr.alaoui","password":"vigie-demo-2026"}' | sed 's/.*access_token":"\([^"]*\).*/\1/')
-  if [ "$kind" = read ]; then path="/fhir/Patient/$patient"; else path="/fhir/Observation?patient=$patient&_count=10"; fi
+  # shellcheck disable=SC2086 # the environment is a list of VAR=value words
+  fhir_demo "$2" "$data" "$port" $3
+  pid=$DEMO_PID
+  token=$TOKEN
+  path=$(fhir_path "$kind")
   wrk -t2 -c32 -d5s -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path" >/dev/null
-  idle "$pid"
-  t0=$(ticks "$pid")
+  fhir_settle "$pid" 40 >/dev/null
+  t0=$(fhir_ticks "$pid")
   out=$(wrk -t2 -c32 -d"${seconds}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path")
-  t1=$(ticks "$pid")
-  idle "$pid"
-  t2=$(ticks "$pid")
+  t1=$(fhir_ticks "$pid")
+  fhir_settle "$pid" 40 >/dev/null
+  t2=$(fhir_ticks "$pid")
   kill "$pid"; wait "$pid" 2>/dev/null || true
   rm -rf "$data"
   n=$(echo "$out" | awk '/requests in/ {print $1}')

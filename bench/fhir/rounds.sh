@@ -14,23 +14,20 @@ data=$(mktemp -d)
 port=18280
 jit="$data/jit.txt"
 touch "$jit"
-DOTNET_JitDisasmSummary=1 DOTNET_JitStdOutFile="$jit" dotnet "$bin/vigie.dll" demo --data "$data" --urls "http://127.0.0.1:$port" >"$data/demo.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$data"' EXIT
-until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do sleep 0.5; done
-patient=$(grep -o 'cares for Patient/[^ ]*' "$data/demo.log" | head -1 | cut -d/ -f2)
-[ -n "$patient" ] || { echo "the demo has no patient records (../shared/data/synthea missing?)" >&2; exit 3; }
-token=$(curl -s -X POST "http://127.0.0.1:$port/api/v1/auth/token" -H 'Content-Type: application/json' \
-  -d '{"username":"dr.alaoui","password":"vigie-demo-2026"}' | sed 's/.*access_token":"\([^"]*\).*/\1/')
-if [ "$kind" = read ]; then path="/fhir/Patient/$patient"; else path="/fhir/Observation?patient=$patient&_count=10"; fi
+source bench/fhir/demo.sh
+trap 'kill "${DEMO_PID:-}" 2>/dev/null || true; wait "${DEMO_PID:-}" 2>/dev/null || true; rm -rf "$data"' EXIT
+fhir_demo "$bin/vigie.dll" "$data" "$port" DOTNET_JitDisasmSummary=1 DOTNET_JitStdOutFile="$jit"
+pid=$DEMO_PID
+token=$TOKEN
+path=$(fhir_path "$kind")
 hz=$(getconf CLK_TCK)
-ticks() { awk '{print $14+$15}' "/proc/$pid/stat"; }
+ticks() { fhir_ticks "$pid"; }
 for round in 1 2 3; do
   compiled=$(wc -l <"$jit"); before=$(ticks); load=$(cut -d' ' -f1 /proc/loadavg)
   out=$(wrk -t2 -c32 -d8s --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path")
   n=$(echo "$out" | awk '/requests in/ {print $1}'); during=$(ticks)
   sleep 1
-  for _ in $(seq 20); do a=$(ticks); sleep 1; [ $(( $(ticks) - a )) -lt $((hz / 10)) ] && break; done
+  fhir_settle "$pid" 20 >/dev/null
   after=$(ticks)
   echo "round $round: $(echo "$out" | awk '/Requests\/sec/ {print $2}') requests/s, p99 $(echo "$out" | awk '$1=="99%" {print $2}')," \
     "CPU/request $(( (during - before) * 1000000 / hz / n )) µs during, $(( (after - during) * 1000000 / hz / n )) µs after," \

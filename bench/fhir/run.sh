@@ -22,15 +22,12 @@ bare_port=18181
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$data"; }
 trap cleanup EXIT
-dotnet .vigie/bin/vigie.dll demo --data "$data" --urls "http://127.0.0.1:$vigie_port" >"$data/demo.log" 2>&1 &
-pids+=($!)
-until curl -sf "http://127.0.0.1:$vigie_port/readyz" >/dev/null 2>&1; do sleep 0.5; done
-patient=$(grep -o 'cares for Patient/[^ ]*' "$data/demo.log" | head -1 | cut -d/ -f2)
-[ -n "$patient" ] || { echo "the demo has no patient records (../shared/data/synthea missing?)" >&2; exit 3; }
-token=$(curl -s -X POST "http://127.0.0.1:$vigie_port/api/v1/auth/token" -H 'Content-Type: application/json' \
-  -d '{"username":"dr.alaoui","password":"vigie-demo-2026"}' | sed 's/.*access_token":"\([^"]*\).*/\1/')
-read_path="/fhir/Patient/$patient"
-search_path="/fhir/Observation?patient=$patient&_count=10"
+source bench/fhir/demo.sh
+fhir_demo .vigie/bin/vigie.dll "$data" "$vigie_port"
+pids+=("$DEMO_PID")
+token="$TOKEN"
+read_path=$(fhir_path read)
+search_path=$(fhir_path search)
 curl -sf "http://127.0.0.1:$vigie_port$read_path" -H "Authorization: Bearer $token" >"$data/patient.json"
 curl -sf "http://127.0.0.1:$vigie_port$search_path" -H "Authorization: Bearer $token" >"$data/search.json"
 dotnet bench/fhir/BareFhir/bin/Release/net10.0/BareFhir.dll "$data/patient.json" "$data/search.json" "http://127.0.0.1:$bare_port" >/dev/null 2>&1 &
@@ -38,27 +35,17 @@ pids+=($!)
 until curl -sf "http://127.0.0.1:$bare_port$read_path" >/dev/null 2>&1; do sleep 0.2; done
 before=$(dotnet .vigie/bin/vigie.dll audit verify --data "$data" 2>/dev/null | grep -o '[0-9]* entries' | head -1 || true)
 
-ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
-settle() { # pid: waits (at most 30 s) until the process is idle again; prints the CPU seconds it used meanwhile
-  local start now before
-  start=$(ticks "$1")
-  for _ in $(seq 30); do
-    before=$(ticks "$1"); sleep 1; now=$(ticks "$1")
-    [ $((now - before)) -lt $((hz / 10)) ] && break
-  done
-  awk -v t=$(( $(ticks "$1") - start )) -v hz="$hz" 'BEGIN {printf "%.1f", t/hz}'
-}
 run() { # name pid port path
   local out load before after
   if [ "$warmup" -gt 0 ]; then
     wrk -t2 -c"$connections" -d"${warmup}s" -H "Authorization: Bearer $token" "http://127.0.0.1:$3$4" >/dev/null
-    settle "$2" >/dev/null
+    fhir_settle "$2" >/dev/null
   fi
   load=$(cut -d' ' -f1 /proc/loadavg)
-  before=$(ticks "$2")
+  before=$(fhir_ticks "$2")
   out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$3$4")
-  after=$(ticks "$2")
+  after=$(fhir_ticks "$2")
   local rps p50 p99 errors requests cpu
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   p50=$(echo "$out" | awk '$1=="50%" {print $2}')
@@ -71,9 +58,9 @@ run() { # name pid port path
 }
 echo "| endpoint | requests/s | p50 | p99 | non-2xx | server CPU/request | load (1 min) before | CPU s after the run |"
 echo "|---|---|---|---|---|---|---|---|"
-run "bare app: GET Patient/{id}" "${pids[1]}" $bare_port "$read_path"; echo " $(settle "${pids[1]}") |"
-run "Vigie: GET Patient/{id} (decided, audited, decrypted)" "${pids[0]}" $vigie_port "$read_path"; echo " $(settle "${pids[0]}") |"
-run "bare app: GET Observation?patient=…&_count=10" "${pids[1]}" $bare_port "$search_path"; echo " $(settle "${pids[1]}") |"
-run "Vigie: GET Observation?patient=…&_count=10" "${pids[0]}" $vigie_port "$search_path"; echo " $(settle "${pids[0]}") |"
+run "bare app: GET Patient/{id}" "${pids[1]}" $bare_port "$read_path"; echo " $(fhir_settle "${pids[1]}") |"
+run "Vigie: GET Patient/{id} (decided, audited, decrypted)" "${pids[0]}" $vigie_port "$read_path"; echo " $(fhir_settle "${pids[0]}") |"
+run "bare app: GET Observation?patient=…&_count=10" "${pids[1]}" $bare_port "$search_path"; echo " $(fhir_settle "${pids[1]}") |"
+run "Vigie: GET Observation?patient=…&_count=10" "${pids[0]}" $vigie_port "$search_path"; echo " $(fhir_settle "${pids[0]}") |"
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 echo "ledger before: $before; after: $(dotnet .vigie/bin/vigie.dll audit verify --data "$data" | sed 's/Ledger intact: //')"

@@ -1,0 +1,41 @@
+# Shared by the FHIR benchmarks (sourced, not run): a `vigie demo` server with a patient and a clinician's token,
+# and the server's CPU time.
+
+# fhir_demo DLL DATA PORT [VAR=value …]: starts the demo in the background with that environment and waits until it
+# is ready; sets DEMO_PID, PATIENT (the one dr.alaoui cares for) and TOKEN (dr.alaoui's). Exits 3 without patients.
+fhir_demo() {
+  local dll="$1" data="$2" port="$3"
+  shift 3
+  env "$@" dotnet "$dll" demo --data "$data" --urls "http://127.0.0.1:$port" >"$data/demo.log" 2>&1 &
+  DEMO_PID=$!
+  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do sleep 0.5; done
+  PATIENT=$(grep -o 'cares for Patient/[^ ]*' "$data/demo.log" | head -1 | cut -d/ -f2)
+  if [ -z "$PATIENT" ]; then
+    echo "the demo has no patient records (../shared/data/synthea missing?)" >&2
+    kill "$DEMO_PID" 2>/dev/null || true
+    exit 3
+  fi
+  TOKEN=$(curl -s -X POST "http://127.0.0.1:$port/api/v1/auth/token" -H 'Content-Type: application/json' \
+    -d '{"username":"dr.alaoui","password":"vigie-demo-2026"}' | sed 's/.*access_token":"\([^"]*\).*/\1/')
+}
+
+# fhir_path read|search: the request measured, for $PATIENT.
+fhir_path() {
+  if [ "$1" = read ]; then echo "/fhir/Patient/$PATIENT"; else echo "/fhir/Observation?patient=$PATIENT&_count=10"; fi
+}
+
+# fhir_ticks PID: the process's CPU time so far, in clock ticks.
+fhir_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+
+# fhir_settle PID [SECONDS]: waits (30 s at most by default) until the process is idle again (under a tenth of a
+# core for a second); prints the CPU seconds it used meanwhile.
+fhir_settle() {
+  local hz start before now
+  hz=$(getconf CLK_TCK)
+  start=$(fhir_ticks "$1")
+  for _ in $(seq "${2:-30}"); do
+    before=$(fhir_ticks "$1"); sleep 1; now=$(fhir_ticks "$1")
+    [ $((now - before)) -lt $((hz / 10)) ] && break
+  done
+  awk -v t=$(( $(fhir_ticks "$1") - start )) -v hz="$hz" 'BEGIN {printf "%.1f", t/hz}'
+}
