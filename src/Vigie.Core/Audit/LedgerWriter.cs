@@ -14,10 +14,17 @@ namespace Vigie.Core.Audit;
 /// PostgreSQL), reads the chain's head, and hashes its entries one after the other, so that several processes or
 /// nodes still build one deterministic chain. A checkpoint is signed every <see cref="CheckpointInterval"/> entries
 /// and whenever the writer has been idle for <see cref="CheckpointDelay"/> with unsigned entries.
+/// <para>
+/// By default every caller waits for its entry's commit. With <see cref="QueuedLimit"/> above zero, a caller that
+/// allows it (reads: nothing changes in the record) is answered once its entry is queued, up to that many entries
+/// not yet committed; past the limit, or while a commit is failing, callers wait again. Queued entries whose commit
+/// fails are kept and committed again, first in the chain, every <see cref="RetryDelay"/>.
+/// </para>
 /// </summary>
 public sealed partial class LedgerWriter : IAsyncDisposable
 {
-    private const long AdvisoryLockKey = 0x56_4C_45_44_47; // "VLEDG"
+    /// <summary>The PostgreSQL advisory lock every batch takes ("VLEDG").</summary>
+    public const long AdvisoryLockKey = 0x56_4C_45_44_47;
     private const int MaxBatch = 512;
 
     private readonly IServiceScopeFactory _scopes;
@@ -30,6 +37,11 @@ public sealed partial class LedgerWriter : IAsyncDisposable
     private Task? _loop;
     private bool _unsigned;
     private Session? _session;
+
+    /// <summary>Queued entries already answered whose commit failed; committed again first (the loop's own).</summary>
+    private readonly List<Pending> _retry = [];
+    private volatile bool _failing;
+    private int _queued;
 
     public LedgerWriter(IServiceScopeFactory scopes, LedgerSigner signer, TimeProvider clock, ILogger<LedgerWriter> logger)
     {
@@ -48,20 +60,47 @@ public sealed partial class LedgerWriter : IAsyncDisposable
     public Action<DbConnection>? ConnectionClosing { get; init; }
     public TimeSpan CheckpointDelay { get; init; } = TimeSpan.FromSeconds(2);
 
-    private sealed record Pending(LedgerEntry Entry, TaskCompletionSource Done);
+    /// <summary>How many entries may be answered before their commit (<c>ledger_acknowledge=queued</c>); 0: none.</summary>
+    public int QueuedLimit { get; init; }
+
+    /// <summary>How long the writer waits before committing again the queued entries of a failed batch.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Entries answered before their commit and not committed yet (those kept after a failure included).</summary>
+    public int Queued => Volatile.Read(ref _queued);
+
+    /// <summary>Whether queued entries are waiting for a failed commit to succeed.</summary>
+    public bool Failing => _failing;
+
+    /// <summary>An entry and, when its caller waits for the commit, how it is told; null when it was answered at once.</summary>
+    private sealed record Pending(LedgerEntry Entry, TaskCompletionSource? Done);
 
     public long Now() => (_clock.GetUtcNow().UtcDateTime - DateTime.UnixEpoch).Ticks / 10;
 
-    /// <summary>Queues an entry; completes once it is committed (its Seq and Hash are then set).</summary>
-    public Task AppendAsync(LedgerEntry entry)
+    /// <summary>
+    /// Queues an entry; completes once it is committed (its Seq and Hash are then set), or at once when
+    /// <paramref name="mayQueue"/> and <see cref="QueuedLimit"/> allow it (Seq and Hash are then set later).
+    /// </summary>
+    public Task AppendAsync(LedgerEntry entry, bool mayQueue = false)
     {
         if (entry.TimeUs == 0)
             entry.TimeUs = Now();
         EnsureStarted();
-        var pending = new Pending(entry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(pending))
-            throw new InvalidOperationException("the ledger writer is stopped");
-        return pending.Done.Task;
+        if (mayQueue && QueuedLimit > 0 && !_failing)
+        {
+            if (Interlocked.Increment(ref _queued) <= QueuedLimit)
+            {
+                if (_queue.Writer.TryWrite(new Pending(entry, null)))
+                    return Task.CompletedTask;
+                Interlocked.Decrement(ref _queued);
+                throw new LedgerUnavailableException("the ledger writer is stopped");
+            }
+            Interlocked.Decrement(ref _queued);
+        }
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(new Pending(entry, done)))
+            throw new LedgerUnavailableException("the ledger writer is stopped");
+        return done.Task;
     }
 
     private void EnsureStarted()
@@ -79,16 +118,20 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         while (true)
         {
             bool more;
-            if (_unsigned)
+            var wait = _retry.Count > 0 ? RetryDelay : _unsigned ? CheckpointDelay : Timeout.InfiniteTimeSpan;
+            if (wait != Timeout.InfiniteTimeSpan)
             {
-                using var idle = new CancellationTokenSource(CheckpointDelay);
+                using var idle = new CancellationTokenSource(wait);
                 try
                 {
                     more = await reader.WaitToReadAsync(idle.Token);
                 }
                 catch (OperationCanceledException)
                 {
-                    await TryCheckpointAsync();
+                    if (_retry.Count > 0)
+                        await CommitBatchAsync(batch);
+                    else
+                        await TryCheckpointAsync();
                     continue;
                 }
             }
@@ -98,24 +141,52 @@ public sealed partial class LedgerWriter : IAsyncDisposable
             }
             if (!more)
                 break;
-            while (batch.Count < MaxBatch && reader.TryRead(out var p))
+            while (batch.Count + _retry.Count < MaxBatch && reader.TryRead(out var p))
                 batch.Add(p);
-            try
-            {
-                await CommitAsync(batch, forceCheckpoint: false);
-                foreach (var p in batch)
-                    p.Done.TrySetResult();
-            }
-            catch (Exception e)
-            {
-                LogAppendFailed(_logger, e.GetType().Name, batch.Count);
-                foreach (var p in batch)
-                    p.Done.TrySetException(e);
-            }
-            batch.Clear();
+            await CommitBatchAsync(batch);
         }
+        if (_retry.Count > 0)
+            await CommitBatchAsync(batch);
+        if (_retry.Count > 0)
+            LogQueuedLost(_logger, _retry.Count);
         if (_unsigned)
             await TryCheckpointAsync();
+    }
+
+    /// <summary>
+    /// Commits the queued entries of a failed batch, then <paramref name="batch"/>, and tells their callers. When the
+    /// commit fails, waiting callers get the error and entries already answered are kept for the next attempt.
+    /// </summary>
+    private async Task CommitBatchAsync(List<Pending> batch)
+    {
+        if (_retry.Count > 0)
+            batch.InsertRange(0, _retry);
+        _retry.Clear();
+        try
+        {
+            await CommitAsync(batch, forceCheckpoint: false);
+            _failing = false;
+            foreach (var p in batch)
+            {
+                if (p.Done is null)
+                    Interlocked.Decrement(ref _queued);
+                else
+                    p.Done.TrySetResult();
+            }
+        }
+        catch (Exception e)
+        {
+            LogAppendFailed(_logger, e.GetType().Name, batch.Count);
+            foreach (var p in batch)
+            {
+                if (p.Done is null)
+                    _retry.Add(p);
+                else
+                    p.Done.TrySetException(new LedgerUnavailableException(e));
+            }
+            _failing = _retry.Count > 0;
+        }
+        batch.Clear();
     }
 
     private async Task TryCheckpointAsync()
@@ -358,6 +429,9 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(EventId = 2200, Level = LogLevel.Error, Message = "Audit ledger append failed ({ExceptionType}); {Count} entries refused")]
+    [LoggerMessage(EventId = 2200, Level = LogLevel.Error, Message = "Audit ledger append failed ({ExceptionType}); {Count} entries refused or kept for another attempt")]
     private static partial void LogAppendFailed(ILogger logger, string exceptionType, int count);
+
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Critical, Message = "Audit ledger stopped with {Count} queued entries it could not commit")]
+    private static partial void LogQueuedLost(ILogger logger, int count);
 }

@@ -478,7 +478,8 @@ public sealed partial class RecordGateway(VigieDbContext db, FhirResourceStore s
             PrevHash = [],
             Hash = [],
         };
-        await ledger.AppendAsync(entry);
+        // Reads change nothing in the record: their entries may be answered once queued (ledger_acknowledge=queued).
+        await ledger.AppendAsync(entry, mayQueue: decision?.GrantCreated != true && action is "read" or "vread" or "history" or "search");
         if (decision?.GrantCreated == true)
         {
             await ledger.AppendAsync(new LedgerEntry

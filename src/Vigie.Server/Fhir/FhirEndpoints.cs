@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
+using Vigie.Core.Audit;
 using Vigie.Core.Records;
 using Vigie.Server.Hosting;
 
@@ -59,6 +60,19 @@ internal static class FhirEndpoints
         http.Request.Query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string>(q.Key, v ?? ""))).ToList();
 
     private static async Task Run(HttpContext http, long bodyLimit, Func<AccessSubject, FhirRequestContext, byte[]?, Task<FhirResult>> work)
+    {
+        try
+        {
+            await Serve(http, bodyLimit, work);
+        }
+        catch (LedgerUnavailableException) when (!http.Response.HasStarted)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            await Write(http, RecordGateway.Error(503, "transient", LedgerUnavailableException.Explanation));
+        }
+    }
+
+    private static async Task Serve(HttpContext http, long bodyLimit, Func<AccessSubject, FhirRequestContext, byte[]?, Task<FhirResult>> work)
     {
         var gateway = http.RequestServices.GetRequiredService<RecordGateway>();
         AccessSubject subject;

@@ -25,6 +25,7 @@ internal static class RecordsServices
             CheckpointInterval = configuration.GetValue<int?>("ledger_checkpoint_interval") ?? 1000,
             ConnectionOpened = store.Provider == StoreProvider.Sqlite ? Vigie.Storage.Records.SqliteLedgerConnection.Apply : null,
             ConnectionClosing = store.Provider == StoreProvider.Sqlite ? Vigie.Storage.Records.SqliteLedgerConnection.Restore : null,
+            QueuedLimit = QueuedLimit(configuration),
         });
         services.AddSingleton(_ => configuration["policy"] is { Length: > 0 } file ? AccessPolicy.Load(file) : AccessPolicy.BuiltIn);
         services.AddScoped<PatientIndex>();
@@ -54,5 +55,28 @@ internal static class RecordsServices
             sp.GetRequiredService<RecordKeyring>(), sp.GetRequiredService<LedgerWriter>(), sp.GetService<INationalIdentityRegistry>()));
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, FhirAuthorizationResultHandler>();
         return services;
+    }
+
+    /// <summary>
+    /// <c>ledger_acknowledge</c>: <c>committed</c> (the default: every answer waits for its ledger entry's commit) or
+    /// <c>queued</c> (reads are answered once their entry is queued, at most <c>ledger_queue_limit</c> entries ahead
+    /// of the commits, 10,000 by default).
+    /// </summary>
+    public static int QueuedLimit(IConfiguration configuration)
+    {
+        switch (configuration["ledger_acknowledge"])
+        {
+            case null or "" or "committed":
+                return 0;
+            case "queued":
+                var limit = configuration["ledger_queue_limit"];
+                if (limit is null)
+                    return 10_000;
+                return int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 1_000_000
+                    ? n
+                    : throw new Cli.CliException($"ledger_queue_limit: '{limit}' is not a number of entries from 1 to 1000000", Cli.ExitCodes.Usage);
+            case var other:
+                throw new Cli.CliException($"ledger_acknowledge: '{other}' is neither 'committed' nor 'queued'", Cli.ExitCodes.Usage);
+        }
     }
 }

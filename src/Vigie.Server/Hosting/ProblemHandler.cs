@@ -6,8 +6,8 @@ using Vigie.Core;
 namespace Vigie.Server.Hosting;
 
 /// <summary>
-/// Turns refusals and bad input into RFC 9457 problem details with a 4xx status. Anything else is a
-/// fault of Vigie's: a 500 without details, logged without the request's content.
+/// Turns refusals and bad input into RFC 9457 problem details with a 4xx status, and a ledger that cannot record the
+/// request into a 503. Anything else is a fault of Vigie's: a 500 without details, logged without the request's content.
 /// </summary>
 internal sealed partial class ProblemHandler(IProblemDetailsService problems, ILogger<ProblemHandler> logger) : IExceptionHandler
 {
@@ -20,6 +20,7 @@ internal sealed partial class ProblemHandler(IProblemDetailsService problems, IL
                 (413, "Request body too large", "the request body exceeds the limit of this endpoint"),
             BadHttpRequestException b => (b.StatusCode, "Bad request", Describe(b)),
             JsonException j => (400, "Malformed JSON", j.Message),
+            Vigie.Core.Audit.LedgerUnavailableException => (503, "Service unavailable", Vigie.Core.Audit.LedgerUnavailableException.Explanation),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Client closed request", ""),
             _ => (500, "Internal error", "an unexpected error occurred; it has been logged"),
         };
@@ -28,6 +29,8 @@ internal sealed partial class ProblemHandler(IProblemDetailsService problems, IL
         if (context.Response.HasStarted)
             return true;
         context.Response.StatusCode = status;
+        if (status == 503)
+            context.Response.Headers.RetryAfter = "5";
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
