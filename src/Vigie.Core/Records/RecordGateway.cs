@@ -162,9 +162,16 @@ public sealed partial class RecordGateway(VigieDbContext db, FhirResourceStore s
             var included = new List<(StoredResource Row, byte[] Json)>();
             var decisions = new Dictionary<string, AccessDecision>(StringComparer.Ordinal);
             var withheld = new List<string>();
+            // Rows of one patient with the same label and sensitivity get the same decision: decided once per search.
+            var decided = new Dictionary<(string?, string, string?), AccessDecision>();
             foreach (var row in page.Rows)
             {
-                var decision = await decider.DecideAsync(s, new AccessRequest("search", type, row.PatientId, row.Confidentiality, row.Sensitivity, c.Purpose, c.Justification), ct);
+                var facts = (row.PatientId, row.Confidentiality, row.Sensitivity);
+                if (!decided.TryGetValue(facts, out var decision))
+                {
+                    decision = await decider.DecideAsync(s, new AccessRequest("search", type, row.PatientId, row.Confidentiality, row.Sensitivity, c.Purpose, c.Justification), ct);
+                    decided[facts] = decision;
+                }
                 if (!decision.Permitted)
                 {
                     withheld.Add(decision.Effect == AccessEffect.BreakTheGlass ? $"{type}/{row.Id}: break-the-glass required" : $"{type}/{row.Id}: denied");

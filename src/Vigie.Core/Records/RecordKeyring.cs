@@ -140,6 +140,31 @@ public sealed class RecordKeyring(IServiceScopeFactory scopes, KeyEncryptionKeyS
 
     public static int KeyIdOf(byte[] blob) => BitConverter.ToInt32(blob, 1);
 
+    /// <summary>This thread's cipher for a data key, kept between records (AesGcm is not thread-safe, hence one per thread).</summary>
+    [ThreadStatic]
+    private static Dictionary<byte[], AesGcm>? t_ciphers;
+
+    /// <summary>
+    /// The cipher for <paramref name="key"/> on this thread. Setting up a cipher took as long as decrypting a 2 KB record
+    /// with it (about 1.1 µs each, measured); a search decrypts every resource of its page. Keys are told apart by
+    /// reference: a reload or a rotation brings new arrays, and the cache starts over past a few keys.
+    /// </summary>
+    private static AesGcm Cipher(byte[] key)
+    {
+        var ciphers = t_ciphers ??= new Dictionary<byte[], AesGcm>(ReferenceEqualityComparer.Instance);
+        if (ciphers.TryGetValue(key, out var cipher))
+            return cipher;
+        if (ciphers.Count >= 8)
+        {
+            foreach (var old in ciphers.Values)
+                old.Dispose();
+            ciphers.Clear();
+        }
+        cipher = new AesGcm(key, TagSize);
+        ciphers[key] = cipher;
+        return cipher;
+    }
+
     public async ValueTask<byte[]> DecryptAsync(byte[] blob, string associated, CancellationToken ct = default)
     {
         if (blob.Length < HeaderSize || blob[0] != Format)
@@ -157,8 +182,7 @@ public sealed class RecordKeyring(IServiceScopeFactory scopes, KeyEncryptionKeyS
         if (!state.DataKeys.TryGetValue(keyId, out var key))
             throw new CryptographicException($"data key {keyId} is unknown");
         var plain = new byte[blob.Length - HeaderSize];
-        using var aes = new AesGcm(key, TagSize);
-        aes.Decrypt(blob.AsSpan(5, NonceSize), blob.AsSpan(HeaderSize), blob.AsSpan(5 + NonceSize, TagSize), plain, Encoding.UTF8.GetBytes(associated));
+        Cipher(key).Decrypt(blob.AsSpan(5, NonceSize), blob.AsSpan(HeaderSize), blob.AsSpan(5 + NonceSize, TagSize), plain, Encoding.UTF8.GetBytes(associated));
         return plain;
     }
 
