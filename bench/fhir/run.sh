@@ -8,6 +8,7 @@
 # server are spent compiling its hot code again at higher tiers (the JIT thread took 15-28 % of Vigie's CPU during
 # a 10 s run started cold, measured with perf), which is start-up, not the cost of a request.
 # Usage: bench/fhir/run.sh [seconds] [connections] [warm-up seconds]
+#   VIGIE_LEDGER_ACKNOWLEDGE=queued bench/fhir/run.sh …: reads answered once their ledger entry is queued (docs/LEDGER.md)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds="${1:-15}"
