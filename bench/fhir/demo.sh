@@ -8,7 +8,14 @@ fhir_demo() {
   shift 3
   env "$@" dotnet "$dll" demo --data "$data" --urls "http://127.0.0.1:$port" >"$data/demo.log" 2>&1 &
   DEMO_PID=$!
-  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do sleep 0.5; done
+  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
+    if ! kill -0 "$DEMO_PID" 2>/dev/null; then
+      echo "the demo stopped before it was ready:" >&2
+      tail -3 "$data/demo.log" >&2
+      exit 3
+    fi
+    sleep 0.5
+  done
   PATIENT=$(grep -o 'cares for Patient/[^ ]*' "$data/demo.log" | head -1 | cut -d/ -f2)
   if [ -z "$PATIENT" ]; then
     echo "the demo has no patient records (../shared/data/synthea missing?)" >&2

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using Vigie.Core;
 
 namespace Vigie.Server.Cli;
 
@@ -55,6 +56,12 @@ internal static class VigieCli
         {
             await Console.Error.WriteLineAsync($"vigie: {e.Message}");
             return e.ExitCode;
+        }
+        catch (VigieException e)
+        {
+            // A setting or an input that cannot work (a missing key-encryption key, …): said in one line, no stack.
+            await Console.Error.WriteLineAsync($"vigie: {e.Message}");
+            return e.Kind == ProblemKind.Invalid ? ExitCodes.Usage : ExitCodes.Failed;
         }
         catch (OperationCanceledException)
         {

@@ -19,13 +19,14 @@ internal static class RecordsServices
         services.AddSingleton<RecordKeyring>();
         services.AddSingleton<AccessFactsCache>();
         services.AddSingleton(new LedgerSigner(keyFolder));
+        var queuedLimit = QueuedLimit(configuration); // read now, so that a wrong value stops start-up
         services.AddSingleton(sp => new LedgerWriter(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<LedgerSigner>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LedgerWriter>>())
         {
             CheckpointInterval = configuration.GetValue<int?>("ledger_checkpoint_interval") ?? 1000,
             ConnectionOpened = store.Provider == StoreProvider.Sqlite ? Vigie.Storage.Records.SqliteLedgerConnection.Apply : null,
             ConnectionClosing = store.Provider == StoreProvider.Sqlite ? Vigie.Storage.Records.SqliteLedgerConnection.Restore : null,
-            QueuedLimit = QueuedLimit(configuration),
+            QueuedLimit = queuedLimit,
         });
         services.AddSingleton(_ => configuration["policy"] is { Length: > 0 } file ? AccessPolicy.Load(file) : AccessPolicy.BuiltIn);
         services.AddScoped<PatientIndex>();

@@ -1,0 +1,28 @@
+using Vigie.Server.Tests.Support;
+
+namespace Vigie.Records.Tests;
+
+/// <summary>Records settings that cannot work stop the real executable with one line naming them, never a stack trace.</summary>
+public sealed class RecordsSettingsTests
+{
+    [Theory]
+    [InlineData("ledger_acknowledge", "sometimes", "vigie: ledger_acknowledge: 'sometimes' is neither 'committed' nor 'queued'")]
+    [InlineData("ledger_queue_limit", "lots", "vigie: ledger_queue_limit: 'lots' is not a number of entries from 1 to 1000000")]
+    public async Task An_unknown_ledger_setting_stops_start_up_in_one_line(string setting, string value, string message)
+    {
+        var env = new Dictionary<string, string> { ["VIGIE_LEDGER_ACKNOWLEDGE"] = "queued", ["VIGIE_" + setting.ToUpperInvariant()] = value };
+        var result = await VigieProcess.RunAsync(["serve", "--data", TestEnvironment.NewTempDirectory(), "--urls", $"http://127.0.0.1:{VigieProcess.FreePort()}"], env, timeoutSeconds: 60);
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Stderr.Trim().ShouldBe(message);
+    }
+
+    [SkippableFact]
+    public async Task The_demo_on_postgresql_without_a_key_encryption_key_says_which_key_is_missing()
+    {
+        await using var store = await TestStore.CreateAsync("postgres");
+        var result = await VigieProcess.RunAsync(["demo", "--data", store.DataDirectory, "--store", store.Url, "--urls", $"http://127.0.0.1:{VigieProcess.FreePort()}"],
+            new Dictionary<string, string> { ["VIGIE_KEK"] = "" }, timeoutSeconds: 120);
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Stderr.Trim().ShouldBe("vigie: no key-encryption key: give --kek-file FILE or VIGIE_KEK (base64 of 32 random bytes); records are encrypted at rest");
+    }
+}
