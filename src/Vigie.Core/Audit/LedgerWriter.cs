@@ -294,7 +294,10 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         var session = await SessionAsync();
         var connection = session.Connection;
         var postgres = session.Postgres;
-        await using var tx = await connection.BeginTransactionAsync(IsolationLevel.Serializable);
+        // PostgreSQL: READ COMMITTED, so that the head is read with a snapshot taken after the lock is granted. Under
+        // SERIALIZABLE the snapshot dates from the lock's own statement, before another node's batch committed, and
+        // that node's entries made this batch fail (40001). SQLite: BEGIN IMMEDIATE, the write lock first.
+        await using var tx = await connection.BeginTransactionAsync(postgres ? IsolationLevel.ReadCommitted : IsolationLevel.Serializable);
         if (postgres)
             await ExecuteAsync(connection, tx, $"SELECT pg_advisory_xact_lock({AdvisoryLockKey})");
 
