@@ -13,8 +13,8 @@ namespace Vigie.Records.Tests;
 
 /// <summary>
 /// <c>ledger_acknowledge=queued</c>: reads are answered once their ledger entry is queued, up to
-/// <c>ledger_queue_limit</c> entries ahead of the commits; writes still wait for theirs; no queued entry is lost when
-/// a commit fails, and while it fails nobody is answered ahead of the ledger.
+/// <c>ledger_queue_limit</c> entries ahead of the commits; writes and reads under break-the-glass still wait for
+/// theirs; no queued entry is lost when a commit fails, and while it fails nobody is answered ahead of the ledger.
 /// </summary>
 public sealed class LedgerQueuedTests
 {
@@ -58,16 +58,21 @@ public sealed class LedgerQueuedTests
 
     [SkippableTheory]
     [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
-    public async Task Reads_are_answered_while_the_ledger_waits_up_to_the_limit_and_writes_wait_for_their_entry(string provider)
+    public async Task Reads_are_answered_while_the_ledger_waits_up_to_the_limit_but_writes_and_break_the_glass_wait_for_their_entry(string provider)
     {
         await using var host = await StartAsync(provider, limit: 1);
         var ward = await Ward.AdmitAsync(host);
         var writer = host.Services.GetRequiredService<LedgerWriter>();
+        // Dr Berrada breaks the glass once (that read waits for its entry, as it grants access)…
+        (await ward.Berrada.SendAsync(HttpMethod.Get, $"/fhir/Patient/{ward.PatientId}", headers: Ward.BreakTheGlass)).Status.ShouldBe(200);
         var before = (await LedgerAsync(host)).Count;
 
-        Task<(int Status, System.Text.Json.JsonElement Body)> second, create;
+        Task<(int Status, System.Text.Json.JsonElement Body)> second, create, glass;
         await using (var held = await HoldLedgerLockAsync(host))
         {
+            // … and every later read under break-the-glass waits for its entry too, taking no place in the queue.
+            glass = ward.Berrada.SendAsync(HttpMethod.Get, $"/fhir/Patient/{ward.PatientId}", headers: Ward.BreakTheGlass);
+            await Task.Delay(500);
             using var soon = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             var (status, body) = await ward.Amrani.SendAsync(HttpMethod.Get, $"/fhir/Patient/{ward.PatientId}").WaitAsync(soon.Token);
             status.ShouldBe(200, body.ToString());
@@ -78,6 +83,7 @@ public sealed class LedgerQueuedTests
             create = ward.Amrani.SendAsync(HttpMethod.Post, "/fhir/Observation",
                 $$$"""{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"8310-5"}]},"subject":{"reference":"Patient/{{{ward.PatientId}}}"},"valueQuantity":{"value":37.2,"unit":"Cel","system":"http://unitsofmeasure.org","code":"Cel"}}""");
             await Task.Delay(1000);
+            glass.IsCompleted.ShouldBeFalse("a read under break-the-glass was answered before its entry was committed");
             second.IsCompleted.ShouldBeFalse("a read past the queue's limit was answered before its entry was committed");
             create.IsCompleted.ShouldBeFalse("a write was answered before its entry was committed");
             (await LedgerAsync(host)).Count.ShouldBe(before);
@@ -86,9 +92,10 @@ public sealed class LedgerQueuedTests
 
         (await second).Status.ShouldBe(200);
         (await create).Status.ShouldBe(201);
+        (await glass).Status.ShouldBe(200);
         await WaitUntilAsync(() => writer.Queued == 0, "the queued entry was committed");
         var entries = (await LedgerAsync(host)).Skip(before).ToList();
-        entries.Select(e => e.Action).ShouldBe(["read", "read", "create"], ignoreOrder: true);
+        entries.Select(e => e.Action).ShouldBe(["read", "read", "create", "read"], ignoreOrder: true);
         entries[0].ShouldBe(("read", ward.PatientId));
     }
 

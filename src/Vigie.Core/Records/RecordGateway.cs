@@ -485,8 +485,9 @@ public sealed partial class RecordGateway(VigieDbContext db, FhirResourceStore s
             PrevHash = [],
             Hash = [],
         };
-        // Reads change nothing in the record: their entries may be answered once queued (ledger_acknowledge=queued).
-        await ledger.AppendAsync(entry, mayQueue: decision?.GrantCreated != true && action is "read" or "vread" or "history" or "search");
+        // Reads change nothing in the record: their entries may be answered once queued (ledger_acknowledge=queued),
+        // except under break-the-glass, whose every access waits for its entry.
+        await ledger.AppendAsync(entry, mayQueue: decision?.BreakGlass != true && action is "read" or "vread" or "history" or "search");
         if (decision?.GrantCreated == true)
         {
             await ledger.AppendAsync(new LedgerEntry
