@@ -1,8 +1,6 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Vigie.Core.Audit;
 using Vigie.Core.Data;
 using Vigie.Records.Tests.Support;
@@ -21,27 +19,11 @@ public sealed class LedgerQueuedTests
     private static Task<VigieTestHost> StartAsync(string provider, int limit) =>
         RecordsHost.StartAsync(provider, new Dictionary<string, string?> { ["ledger_acknowledge"] = "queued", ["ledger_queue_limit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
-    private static async Task<DbConnection> OpenAsync(VigieTestHost host)
-    {
-        DbConnection connection = host.Store.Location.Provider == StoreProvider.Sqlite
-            ? new SqliteConnection(host.Store.Location.ConnectionString)
-            : new NpgsqlConnection(host.Store.Location.ConnectionString);
-        await connection.OpenAsync();
-        return connection;
-    }
-
-    private static async Task ExecuteAsync(DbConnection connection, string sql)
-    {
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        await cmd.ExecuteNonQueryAsync();
-    }
-
     /// <summary>Holds the lock the ledger's writer takes for every batch: SQLite's write lock, or the writer's advisory lock.</summary>
     private static async Task<DbConnection> HoldLedgerLockAsync(VigieTestHost host)
     {
-        var connection = await OpenAsync(host);
-        await ExecuteAsync(connection, host.Store.Location.Provider == StoreProvider.Sqlite ? "BEGIN IMMEDIATE" : $"SELECT pg_advisory_lock({LedgerWriter.AdvisoryLockKey})");
+        var connection = await LedgerForgery.OpenAsync(host);
+        await LedgerForgery.ExecuteAsync(connection, host.Store.Location.Provider == StoreProvider.Sqlite ? "BEGIN IMMEDIATE" : $"SELECT pg_advisory_lock({LedgerWriter.AdvisoryLockKey})");
         return connection;
     }
 
@@ -87,7 +69,7 @@ public sealed class LedgerQueuedTests
             second.IsCompleted.ShouldBeFalse("a read past the queue's limit was answered before its entry was committed");
             create.IsCompleted.ShouldBeFalse("a write was answered before its entry was committed");
             (await LedgerAsync(host)).Count.ShouldBe(before);
-            await ExecuteAsync(held, host.Store.Location.Provider == StoreProvider.Sqlite ? "ROLLBACK" : $"SELECT pg_advisory_unlock({LedgerWriter.AdvisoryLockKey})");
+            await LedgerForgery.ExecuteAsync(held, host.Store.Location.Provider == StoreProvider.Sqlite ? "ROLLBACK" : $"SELECT pg_advisory_unlock({LedgerWriter.AdvisoryLockKey})");
         }
 
         (await second).Status.ShouldBe(200);
@@ -107,14 +89,10 @@ public sealed class LedgerQueuedTests
         var ward = await Ward.AdmitAsync(host);
         var writer = host.Services.GetRequiredService<LedgerWriter>();
         var before = (await LedgerAsync(host)).Count;
-        static LedgerEntry Read(string id) => new()
-        {
-            UserName = "dr.amrani", UserRoles = "clinician", Action = "read", ResourceType = "Patient", ResourceId = id, PatientId = id,
-            Status = 200, Decision = "permit", Purpose = "TREAT", PrevHash = [], Hash = [],
-        };
+        static LedgerEntry Read(string id) => LedgerForgery.Read("dr.amrani", id);
         await writer.AppendAsync(Read("p0"));
-        await using var admin = await OpenAsync(host);
-        await ExecuteAsync(admin, "ALTER TABLE audit_ledger RENAME TO audit_ledger_away");
+        await using var admin = await LedgerForgery.OpenAsync(host);
+        await LedgerForgery.ExecuteAsync(admin, "ALTER TABLE audit_ledger RENAME TO audit_ledger_away");
 
         foreach (var id in new[] { "p1", "p2", "p3" })
             writer.AppendAsync(Read(id), mayQueue: true).IsCompletedSuccessfully.ShouldBeTrue("a read's entry within the limit is answered at once");
@@ -128,7 +106,7 @@ public sealed class LedgerQueuedTests
         outcome.GetProperty("resourceType").GetString().ShouldBe("OperationOutcome");
         outcome.GetRawText().ShouldContain("audit ledger");
 
-        await ExecuteAsync(admin, "ALTER TABLE audit_ledger_away RENAME TO audit_ledger");
+        await LedgerForgery.ExecuteAsync(admin, "ALTER TABLE audit_ledger_away RENAME TO audit_ledger");
         await WaitUntilAsync(() => writer.Queued == 0 && !writer.Failing, "the kept entries were committed once the ledger was back");
         await writer.AppendAsync(Read("p4"));
 

@@ -21,11 +21,7 @@ public sealed class LedgerWritersTests
         var first = sp.GetRequiredService<LedgerWriter>();
         await using var second = new LedgerWriter(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<LedgerSigner>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<LedgerWriter>>());
-        static LedgerEntry Read(string node, int i) => new()
-        {
-            UserName = $"dr.{node}", UserRoles = "clinician", Action = "read", ResourceType = "Patient", ResourceId = $"{node}{i}", PatientId = $"{node}{i}",
-            Status = 200, Decision = "permit", Purpose = "TREAT", PrevHash = [], Hash = [],
-        };
+        static LedgerEntry Read(string node, int i) => LedgerForgery.Read($"dr.{node}", $"{node}{i}");
         // Many callers on each node at once, so that both writers keep committing batches side by side.
         var appends = Enumerable.Range(0, 300).SelectMany(i => new[] { first.AppendAsync(Read("a", i)), second.AppendAsync(Read("b", i)) }).ToList();
         await Task.WhenAll(appends);

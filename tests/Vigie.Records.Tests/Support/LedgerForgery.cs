@@ -12,13 +12,19 @@ namespace Vigie.Records.Tests.Support;
 /// <summary>What a database administrator could do to the ledger behind Vigie's back, for the tamper tests.</summary>
 internal static class LedgerForgery
 {
-    /// <summary>Runs SQL straight on the store's database, outside Vigie.</summary>
-    public static async Task ExecuteAsync(VigieTestHost host, params string[] statements)
+    /// <summary>A connection straight to the store's database, outside Vigie, opened.</summary>
+    public static async Task<DbConnection> OpenAsync(VigieTestHost host)
     {
-        await using DbConnection connection = host.Store.Location.Provider == StoreProvider.Sqlite
+        DbConnection connection = host.Store.Location.Provider == StoreProvider.Sqlite
             ? new SqliteConnection(host.Store.Location.ConnectionString)
             : new NpgsqlConnection(host.Store.Location.ConnectionString);
         await connection.OpenAsync();
+        return connection;
+    }
+
+    /// <summary>Runs SQL on a connection of <see cref="OpenAsync"/>.</summary>
+    public static async Task ExecuteAsync(DbConnection connection, params string[] statements)
+    {
         foreach (var sql in statements)
         {
             await using var cmd = connection.CreateCommand();
@@ -26,6 +32,20 @@ internal static class LedgerForgery
             await cmd.ExecuteNonQueryAsync();
         }
     }
+
+    /// <summary>Runs SQL straight on the store's database, outside Vigie.</summary>
+    public static async Task ExecuteAsync(VigieTestHost host, params string[] statements)
+    {
+        await using var connection = await OpenAsync(host);
+        await ExecuteAsync(connection, statements);
+    }
+
+    /// <summary>The ledger entry of a clinician's permitted read of a patient.</summary>
+    public static LedgerEntry Read(string user, string patientId) => new()
+    {
+        UserName = user, UserRoles = "clinician", Action = "read", ResourceType = "Patient", ResourceId = patientId, PatientId = patientId,
+        Status = 200, Decision = "permit", Purpose = "TREAT", PrevHash = [], Hash = [],
+    };
 
     /// <summary>
     /// A careful forger: changes the decision of the entry at <paramref name="index"/> (0-based, in sequence order)
