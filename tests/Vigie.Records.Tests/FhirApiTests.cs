@@ -213,6 +213,32 @@ public sealed class FhirApiTests
         page.ShouldNotContain("TEMP B-TREE");
     }
 
+    [Fact]
+    public async Task A_patients_search_page_statement_stays_compiled_from_one_page_to_the_next()
+    {
+        await using var store = await TestStore.CreateAsync("sqlite");
+        await new Vigie.Storage.SchemaMigrator(store.Location).MigrateAsync();
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(store.Location.ConnectionString);
+        await connection.OpenAsync();
+        const int Reprepared = 5; // SQLITE_STMTSTATUS_REPREPARE
+        SQLitePCL.raw.sqlite3_prepare_v2(connection.Handle, Vigie.Storage.Records.SqliteCurrentResourceReader.PatientPageSql, out var statement)
+            .ShouldBe(SQLitePCL.raw.SQLITE_OK);
+        using (statement)
+        {
+            foreach (var (take, skip) in new[] { (10, 0), (10, 10), (20, 0), (5, 40) })
+            {
+                SQLitePCL.raw.sqlite3_bind_text(statement, SQLitePCL.raw.sqlite3_bind_parameter_index(statement, "$type"), "Observation");
+                SQLitePCL.raw.sqlite3_bind_text(statement, SQLitePCL.raw.sqlite3_bind_parameter_index(statement, "$patient"), "p1");
+                SQLitePCL.raw.sqlite3_bind_int(statement, SQLitePCL.raw.sqlite3_bind_parameter_index(statement, "$take"), take);
+                SQLitePCL.raw.sqlite3_bind_int(statement, SQLitePCL.raw.sqlite3_bind_parameter_index(statement, "$skip"), skip);
+                SQLitePCL.raw.sqlite3_step(statement).ShouldBe(SQLitePCL.raw.SQLITE_DONE);
+                SQLitePCL.raw.sqlite3_reset(statement);
+            }
+            // Each search binds its page again: a statement that expires on binding is parsed and planned every time.
+            SQLitePCL.raw.sqlite3_stmt_status(statement, Reprepared, 0).ShouldBe(0, "the page statement was compiled again after its limit or offset was bound");
+        }
+    }
+
     [SkippableTheory]
     [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
     public async Task A_patients_search_pages_newest_first_counts_all_and_leaves_out_deleted_resources(string provider)

@@ -22,8 +22,13 @@ public sealed class SqliteCurrentResourceReader(StoreLocation store) : ICurrentR
     /// </summary>
     public const string PatientCountSql = "SELECT count(*)" + PatientWhere;
 
-    /// <summary>One page of them, newest first: the same rows and order as FhirSearch, in the order of that index.</summary>
-    public const string PatientPageSql = "SELECT id, " + Columns + PatientWhere + " ORDER BY last_updated DESC, id DESC LIMIT $take OFFSET $skip";
+    /// <summary>
+    /// One page of them, newest first: the same rows and order as FhirSearch, in the order of that index. The limit and
+    /// offset are expressions (<c>$take + 0</c>), not bare parameters: SQLite plans a bare parameter in LIMIT or OFFSET
+    /// from its bound value, so binding it again (every search) expired the prepared statement and every search parsed
+    /// and planned the query anew (sqlite3Reprepare under sqlite3_step, perf).
+    /// </summary>
+    public const string PatientPageSql = "SELECT id, " + Columns + PatientWhere + " ORDER BY last_updated DESC, id DESC LIMIT $take + 0 OFFSET $skip + 0";
 
     // A queue, not a bag: a bag's Count takes every per-thread lock, once per read.
     private readonly ConcurrentQueue<Lookup> _idle = new();
