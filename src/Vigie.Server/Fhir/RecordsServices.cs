@@ -39,6 +39,10 @@ internal static class RecordsServices
             services.AddSingleton<ILedgerScanner>(new Vigie.Storage.Records.SqliteLedgerScanner(store));
             services.AddSingleton<ICurrentResourceReader>(_ => new Vigie.Storage.Records.SqliteCurrentResourceReader(store));
         }
+        else
+        {
+            services.AddSingleton<ICurrentResourceReader>(new Vigie.Storage.Records.PostgresCurrentResourceReader(store));
+        }
         services.AddScoped(sp => new LedgerVerifier(sp.GetRequiredService<Vigie.Core.Data.VigieDbContext>(), sp.GetService<ILedgerScanner>()));
         services.AddScoped<RecordImporter>();
         services.AddScoped<LedgerEvents>();

@@ -1,0 +1,75 @@
+using System.Data;
+using Npgsql;
+using Vigie.Core.Records;
+
+namespace Vigie.Storage.Records;
+
+/// <summary>
+/// The PostgreSQL <see cref="ICurrentResourceReader"/>: the same queries as the SQLite reader, on a connection of the
+/// pool EF Core uses (same connection string), each statement prepared on the server once per physical connection
+/// (Npgsql keeps it across the pool's leases) instead of being parsed and planned for every read; a search's count and
+/// page go in one round trip.
+/// </summary>
+public sealed class PostgresCurrentResourceReader(StoreLocation store) : ICurrentResourceReader
+{
+    private const string Columns = "version_id, last_updated, deleted, patient_id, establishment_id, confidentiality, sensitivity, key_id, content";
+    private const string PatientWhere = " FROM fhir_resources WHERE patient_id = $1 AND resource_type = $2 AND deleted = false";
+
+    public const string FindSql = "SELECT " + Columns + " FROM fhir_resources WHERE resource_type = $1 AND id = $2";
+    public const string PatientCountSql = "SELECT count(*)" + PatientWhere;
+    public const string PatientPageSql = "SELECT id, " + Columns + PatientWhere + " ORDER BY last_updated DESC, id DESC LIMIT $3 OFFSET $4";
+
+    public async Task<StoredResource?> FindAsync(string type, string id, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(store.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(FindSql, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = type });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
+        await command.PrepareAsync(ct);
+        await using var r = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
+        return await r.ReadAsync(ct) ? Row(r, type, id, 0) : null;
+    }
+
+    public async Task<(List<StoredResource> Rows, int Total)> PatientPageAsync(string type, string patient, int offset, int count, CancellationToken ct)
+    {
+        var rows = new List<StoredResource>(Math.Clamp(count, 0, 64));
+        await using var connection = new NpgsqlConnection(store.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var batch = new NpgsqlBatch(connection);
+        var total = new NpgsqlBatchCommand(PatientCountSql);
+        total.Parameters.Add(new NpgsqlParameter<string> { TypedValue = patient });
+        total.Parameters.Add(new NpgsqlParameter<string> { TypedValue = type });
+        batch.BatchCommands.Add(total);
+        var page = new NpgsqlBatchCommand(PatientPageSql);
+        page.Parameters.Add(new NpgsqlParameter<string> { TypedValue = patient });
+        page.Parameters.Add(new NpgsqlParameter<string> { TypedValue = type });
+        page.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(count, 0) });
+        page.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(offset, 0) });
+        batch.BatchCommands.Add(page);
+        await batch.PrepareAsync(ct);
+        await using var r = await batch.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        var all = checked((int)r.GetInt64(0));
+        await r.NextResultAsync(ct);
+        while (await r.ReadAsync(ct))
+            rows.Add(Row(r, type, r.GetString(0), 1));
+        return (rows, all);
+    }
+
+    /// <summary>A row whose columns start at <paramref name="first"/>.</summary>
+    private static StoredResource Row(NpgsqlDataReader r, string type, string id, int first) => new()
+    {
+        ResourceType = type,
+        Id = id,
+        VersionId = r.GetInt32(first),
+        LastUpdated = r.GetDateTime(first + 1),
+        Deleted = r.GetBoolean(first + 2),
+        PatientId = r.IsDBNull(first + 3) ? null : r.GetString(first + 3),
+        EstablishmentId = r.IsDBNull(first + 4) ? null : r.GetGuid(first + 4),
+        Confidentiality = r.GetString(first + 5),
+        Sensitivity = r.IsDBNull(first + 6) ? null : r.GetString(first + 6),
+        KeyId = r.GetInt32(first + 7),
+        Content = r.IsDBNull(first + 8) ? null : r.GetFieldValue<byte[]>(first + 8),
+    };
+}
