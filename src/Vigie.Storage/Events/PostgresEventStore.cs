@@ -55,6 +55,40 @@ internal sealed class PostgresEventStore(StoreLocation store) : SqlEventStore(Po
         }
     }
 
+    /// <summary>
+    /// Records the idempotency keys of <paramref name="batches"/> in one statement and returns those that were new.
+    /// One insert per key cost a round trip per batch: the outbox forwards every ledger entry as a batch of its own, so
+    /// forwarding 20,000 entries made 20,000 round trips (pg_stat_statements, bench/fhir/run.sh on PostgreSQL).
+    /// </summary>
+    private static async Task<HashSet<(string Collector, string Key)>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction tx,
+        IReadOnlyList<EventBatch> batches, CancellationToken ct)
+    {
+        var collectors = new List<string>();
+        var keys = new List<string>();
+        var counts = new List<int>();
+        foreach (var batch in batches)
+        {
+            if (batch.IdempotencyKey is null)
+                continue;
+            collectors.Add(batch.Collector ?? "");
+            keys.Add(batch.IdempotencyKey);
+            counts.Add(batch.Events.Count);
+        }
+        var claimed = new HashSet<(string, string)>();
+        if (keys.Count == 0)
+            return claimed;
+        await using var claim = new NpgsqlCommand(
+            "INSERT INTO ingest_batches (collector, idempotency_key, events, created_at) " +
+            "SELECT c, k, n, now() FROM unnest(@c, @k, @n) AS b(c, k, n) ON CONFLICT DO NOTHING RETURNING collector, idempotency_key", connection, tx);
+        claim.Parameters.AddWithValue("c", collectors.ToArray());
+        claim.Parameters.AddWithValue("k", keys.ToArray());
+        claim.Parameters.AddWithValue("n", counts.ToArray());
+        await using var reader = await claim.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            claimed.Add((reader.GetString(0), reader.GetString(1)));
+        return claimed;
+    }
+
     public override async Task<IReadOnlyList<bool>> AppendAsync(IReadOnlyList<EventBatch> batches, CancellationToken ct)
     {
         await using var connection = (NpgsqlConnection)await OpenAsync(ct);
@@ -71,19 +105,13 @@ internal sealed class PostgresEventStore(StoreLocation store) : SqlEventStore(Po
             await RelaxAsync(connection, tx, ct);
         var results = new bool[batches.Count];
         var keep = new List<EventBatch>(batches.Count);
+        var claimed = await ClaimAsync(connection, tx, batches, ct);
         for (var b = 0; b < batches.Count; b++)
         {
             var batch = batches[b];
-            if (batch.IdempotencyKey is not null)
-            {
-                await using var claim = new NpgsqlCommand(
-                    "INSERT INTO ingest_batches (collector, idempotency_key, events, created_at) VALUES (@c, @k, @n, now()) ON CONFLICT DO NOTHING", connection, tx);
-                claim.Parameters.AddWithValue("c", batch.Collector ?? "");
-                claim.Parameters.AddWithValue("k", batch.IdempotencyKey);
-                claim.Parameters.AddWithValue("n", batch.Events.Count);
-                if (await claim.ExecuteNonQueryAsync(ct) == 0)
-                    continue;
-            }
+            // A key claimed by this call admits its first batch only; a key claimed before admits none.
+            if (batch.IdempotencyKey is not null && !claimed.Remove((batch.Collector ?? "", batch.IdempotencyKey)))
+                continue;
             results[b] = true;
             keep.Add(batch);
         }
