@@ -5,13 +5,31 @@ using Vigie.Core.Records;
 namespace Vigie.Storage.Records;
 
 /// <summary>
-/// The PostgreSQL <see cref="ICurrentResourceReader"/>: the same queries as the SQLite reader, on a connection of the
-/// pool EF Core uses (same connection string), each statement prepared on the server once per physical connection
-/// (Npgsql keeps it across the pool's leases) instead of being parsed and planned for every read; a search's count and
-/// page go in one round trip.
+/// The PostgreSQL <see cref="ICurrentResourceReader"/>: the same queries as the SQLite reader, each statement prepared on
+/// the server once per physical connection (Npgsql keeps it across the pool's leases) instead of being parsed and
+/// planned for every read; a search's count and page go in one round trip.
+/// <para>
+/// Its connections come from a pool of their own, of at most <see cref="MaxConnections"/>, that skips Npgsql's reset when
+/// a connection goes back (<c>No Reset On Close</c>): these connections only ever run the reader's SELECTs, so there is
+/// no session state to reset, and the reset cost seven statements on the server for every read (24,276 of each in 8 s
+/// of reads, pg_stat_statements). The store's other connections keep their reset.
+/// </para>
 /// </summary>
-public sealed class PostgresCurrentResourceReader(StoreLocation store) : ICurrentResourceReader
+public sealed class PostgresCurrentResourceReader : ICurrentResourceReader
 {
+    /// <summary>The most connections the reader holds (fewer when the store's own setting is lower).</summary>
+    public const int MaxConnections = 16;
+
+    private readonly string _connectionString;
+
+    public PostgresCurrentResourceReader(StoreLocation store)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(store.ConnectionString) { NoResetOnClose = true };
+        builder.MaxPoolSize = Math.Min(builder.MaxPoolSize, MaxConnections);
+        builder.MinPoolSize = Math.Min(builder.MinPoolSize, builder.MaxPoolSize);
+        _connectionString = builder.ConnectionString;
+    }
+
     private const string Columns = "version_id, last_updated, deleted, patient_id, establishment_id, confidentiality, sensitivity, key_id, content";
     private const string PatientWhere = " FROM fhir_resources WHERE patient_id = $1 AND resource_type = $2 AND deleted = false";
 
@@ -21,7 +39,7 @@ public sealed class PostgresCurrentResourceReader(StoreLocation store) : ICurren
 
     public async Task<StoredResource?> FindAsync(string type, string id, CancellationToken ct)
     {
-        await using var connection = new NpgsqlConnection(store.ConnectionString);
+        await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand(FindSql, connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = type });
@@ -34,7 +52,7 @@ public sealed class PostgresCurrentResourceReader(StoreLocation store) : ICurren
     public async Task<(List<StoredResource> Rows, int Total)> PatientPageAsync(string type, string patient, int offset, int count, CancellationToken ct)
     {
         var rows = new List<StoredResource>(Math.Clamp(count, 0, 64));
-        await using var connection = new NpgsqlConnection(store.ConnectionString);
+        await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync(ct);
         await using var batch = new NpgsqlBatch(connection);
         var total = new NpgsqlBatchCommand(PatientCountSql);
