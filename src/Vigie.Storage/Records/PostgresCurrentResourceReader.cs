@@ -20,11 +20,16 @@ public sealed class PostgresCurrentResourceReader : ICurrentResourceReader
     /// <summary>The most connections the reader holds (fewer when the store's own setting is lower).</summary>
     public const int MaxConnections = 16;
 
+    /// <summary>Added to the connection string's application name for the reader's connections.</summary>
+    public const string ApplicationSuffix = "(records reader)";
+
     private readonly string _connectionString;
 
     public PostgresCurrentResourceReader(StoreLocation store)
     {
         var builder = new NpgsqlConnectionStringBuilder(store.ConnectionString) { NoResetOnClose = true };
+        // Told apart from the store's other connections in pg_stat_activity.
+        builder.ApplicationName = $"{builder.ApplicationName ?? "vigie"} {ApplicationSuffix}".TrimStart();
         builder.MaxPoolSize = Math.Min(builder.MaxPoolSize, MaxConnections);
         builder.MinPoolSize = Math.Min(builder.MinPoolSize, builder.MaxPoolSize);
         _connectionString = builder.ConnectionString;
@@ -37,43 +42,67 @@ public sealed class PostgresCurrentResourceReader : ICurrentResourceReader
     public const string PatientCountSql = "SELECT count(*)" + PatientWhere;
     public const string PatientPageSql = "SELECT id, " + Columns + PatientWhere + " ORDER BY last_updated DESC, id DESC LIMIT $3 OFFSET $4";
 
-    public async Task<StoredResource?> FindAsync(string type, string id, CancellationToken ct)
+    public Task<StoredResource?> FindAsync(string type, string id, CancellationToken ct) =>
+        WithConnectionAsync(async connection =>
+        {
+            await using var command = new NpgsqlCommand(FindSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = type });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
+            await command.PrepareAsync(ct);
+            await using var r = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
+            return await r.ReadAsync(ct) ? Row(r, type, id, 0) : null;
+        }, ct);
+
+    public Task<(List<StoredResource> Rows, int Total)> PatientPageAsync(string type, string patient, int offset, int count, CancellationToken ct) =>
+        WithConnectionAsync(async connection =>
+        {
+            var rows = new List<StoredResource>(Math.Clamp(count, 0, 64));
+            await using var batch = new NpgsqlBatch(connection);
+            var total = new NpgsqlBatchCommand(PatientCountSql);
+            total.Parameters.Add(new NpgsqlParameter<string> { TypedValue = patient });
+            total.Parameters.Add(new NpgsqlParameter<string> { TypedValue = type });
+            batch.BatchCommands.Add(total);
+            var page = new NpgsqlBatchCommand(PatientPageSql);
+            page.Parameters.Add(new NpgsqlParameter<string> { TypedValue = patient });
+            page.Parameters.Add(new NpgsqlParameter<string> { TypedValue = type });
+            page.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(count, 0) });
+            page.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(offset, 0) });
+            batch.BatchCommands.Add(page);
+            await batch.PrepareAsync(ct);
+            await using var r = await batch.ExecuteReaderAsync(ct);
+            await r.ReadAsync(ct);
+            var all = checked((int)r.GetInt64(0));
+            await r.NextResultAsync(ct);
+            while (await r.ReadAsync(ct))
+                rows.Add(Row(r, type, r.GetString(0), 1));
+            return (rows, all);
+        }, ct);
+
+    /// <summary>
+    /// Runs a read on one of the reader's connections. Connections the server has closed since they were last used (a
+    /// restart, a failover, an administrator ending sessions) fail at their first command: the pool's idle connections
+    /// are then dropped, since they are likely closed too, and the read runs again on a new one, as EF Core's own
+    /// retries do for the store's other queries.
+    /// </summary>
+    private async Task<T> WithConnectionAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken ct)
     {
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(FindSql, connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = type });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
-        await command.PrepareAsync(ct);
-        await using var r = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
-        return await r.ReadAsync(ct) ? Row(r, type, id, 0) : null;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(_connectionString);
+                await connection.OpenAsync(ct);
+                return await read(connection);
+            }
+            catch (NpgsqlException e) when (e.IsTransient && attempt < Attempts && !ct.IsCancellationRequested)
+            {
+                await using var pool = new NpgsqlConnection(_connectionString);
+                NpgsqlConnection.ClearPool(pool);
+            }
+        }
     }
 
-    public async Task<(List<StoredResource> Rows, int Total)> PatientPageAsync(string type, string patient, int offset, int count, CancellationToken ct)
-    {
-        var rows = new List<StoredResource>(Math.Clamp(count, 0, 64));
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync(ct);
-        await using var batch = new NpgsqlBatch(connection);
-        var total = new NpgsqlBatchCommand(PatientCountSql);
-        total.Parameters.Add(new NpgsqlParameter<string> { TypedValue = patient });
-        total.Parameters.Add(new NpgsqlParameter<string> { TypedValue = type });
-        batch.BatchCommands.Add(total);
-        var page = new NpgsqlBatchCommand(PatientPageSql);
-        page.Parameters.Add(new NpgsqlParameter<string> { TypedValue = patient });
-        page.Parameters.Add(new NpgsqlParameter<string> { TypedValue = type });
-        page.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(count, 0) });
-        page.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(offset, 0) });
-        batch.BatchCommands.Add(page);
-        await batch.PrepareAsync(ct);
-        await using var r = await batch.ExecuteReaderAsync(ct);
-        await r.ReadAsync(ct);
-        var all = checked((int)r.GetInt64(0));
-        await r.NextResultAsync(ct);
-        while (await r.ReadAsync(ct))
-            rows.Add(Row(r, type, r.GetString(0), 1));
-        return (rows, all);
-    }
+    private const int Attempts = 3;
 
     /// <summary>A row whose columns start at <paramref name="first"/>.</summary>
     private static StoredResource Row(NpgsqlDataReader r, string type, string id, int first) => new()
