@@ -94,7 +94,8 @@ public sealed class PostgresCurrentResourceReader : ICurrentResourceReader
                 await connection.OpenAsync(ct);
                 return await read(connection);
             }
-            catch (NpgsqlException e) when (e.IsTransient && attempt < Attempts && !ct.IsCancellationRequested)
+            // Not after a timeout: a slow server would only be asked again, and the caller kept waiting three times over.
+            catch (NpgsqlException e) when (e.IsTransient && e.InnerException is not TimeoutException && attempt < Attempts && !ct.IsCancellationRequested)
             {
                 await using var pool = new NpgsqlConnection(_connectionString);
                 NpgsqlConnection.ClearPool(pool);
