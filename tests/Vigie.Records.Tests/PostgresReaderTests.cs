@@ -1,5 +1,4 @@
 using Npgsql;
-using Vigie.Core.Identity;
 using Vigie.Records.Tests.Support;
 using Vigie.Server.Tests.Support;
 using Vigie.Storage.Records;
@@ -12,25 +11,13 @@ namespace Vigie.Records.Tests;
 /// </summary>
 public sealed class PostgresReaderTests
 {
-    private static readonly Dictionary<string, string> Btg = new() { ["X-Purpose-Of-Use"] = "BTG", ["X-Break-Glass-Reason"] = "reader test" };
-
     [SkippableFact]
     public async Task Reads_and_searches_go_on_after_the_server_ends_the_readers_connections()
     {
         await using var host = await RecordsHost.StartAsync("postgres");
-        await host.SeedHierarchyAsync();
-        await host.AddUserAsync("dr.r", Roles.Clinician, "CHU-A");
-        var doctor = await host.FhirClientAsync("dr.r");
-        var (status, patient) = await doctor.SendAsync(HttpMethod.Post, "/fhir/Patient",
-            """{"resourceType":"Patient","name":[{"family":"Berrada","given":["Nadia"]}],"gender":"female","birthDate":"1981-03-04"}""");
-        status.ShouldBe(201, patient.Issues());
-        var id = patient.GetProperty("id").GetString()!;
-        (status, var encounter) = await doctor.SendAsync(HttpMethod.Post, "/fhir/Encounter",
-            $$$"""{"resourceType":"Encounter","status":"in-progress","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"IMP"},"subject":{"reference":"Patient/{{{id}}}"},"period":{"start":"2026-11-20T08:00:00Z"}}""", Btg);
-        status.ShouldBe(201, encounter.Issues());
-        (status, var observation) = await doctor.SendAsync(HttpMethod.Post, "/fhir/Observation",
-            $$$"""{"resourceType":"Observation","status":"final","code":{"text":"pulse"},"subject":{"reference":"Patient/{{{id}}}"}}""");
-        status.ShouldBe(201, observation.Issues());
+        var ward = await Ward.AdmitAsync(host);
+        var doctor = ward.Amrani;
+        var id = ward.PatientId;
 
         // Several reads at once, so that the reader keeps more than one connection.
         var reads = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => doctor.GetFhirAsync($"/fhir/Patient/{id}")));
@@ -48,7 +35,7 @@ public sealed class PostgresReaderTests
 
         var after = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => doctor.GetFhirAsync($"/fhir/Patient/{id}")));
         after.ShouldAllBe(r => r.Status == 200);
-        (status, var bundle) = await doctor.GetFhirAsync($"/fhir/Observation?patient={id}");
+        var (status, bundle) = await doctor.GetFhirAsync($"/fhir/Observation?patient={id}");
         status.ShouldBe(200, bundle.Issues());
         bundle.GetProperty("total").GetInt32().ShouldBe(1);
     }

@@ -35,7 +35,7 @@ public sealed class PostgresCurrentResourceReader : ICurrentResourceReader
         _connectionString = builder.ConnectionString;
     }
 
-    private const string Columns = "version_id, last_updated, deleted, patient_id, establishment_id, confidentiality, sensitivity, key_id, content";
+    private const string Columns = StoredRows.Columns;
     private const string PatientWhere = " FROM fhir_resources WHERE patient_id = $1 AND resource_type = $2 AND deleted = false";
 
     public const string FindSql = "SELECT " + Columns + " FROM fhir_resources WHERE resource_type = $1 AND id = $2";
@@ -50,7 +50,7 @@ public sealed class PostgresCurrentResourceReader : ICurrentResourceReader
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
             await command.PrepareAsync(ct);
             await using var r = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
-            return await r.ReadAsync(ct) ? Row(r, type, id, 0) : null;
+            return await r.ReadAsync(ct) ? StoredRows.Read(r, type, id, 0) : null;
         }, ct);
 
     public Task<(List<StoredResource> Rows, int Total)> PatientPageAsync(string type, string patient, int offset, int count, CancellationToken ct) =>
@@ -74,7 +74,7 @@ public sealed class PostgresCurrentResourceReader : ICurrentResourceReader
             var all = checked((int)r.GetInt64(0));
             await r.NextResultAsync(ct);
             while (await r.ReadAsync(ct))
-                rows.Add(Row(r, type, r.GetString(0), 1));
+                rows.Add(StoredRows.Read(r, type, r.GetString(0), 1));
             return (rows, all);
         }, ct);
 
@@ -104,20 +104,4 @@ public sealed class PostgresCurrentResourceReader : ICurrentResourceReader
     }
 
     private const int Attempts = 3;
-
-    /// <summary>A row whose columns start at <paramref name="first"/>.</summary>
-    private static StoredResource Row(NpgsqlDataReader r, string type, string id, int first) => new()
-    {
-        ResourceType = type,
-        Id = id,
-        VersionId = r.GetInt32(first),
-        LastUpdated = r.GetDateTime(first + 1),
-        Deleted = r.GetBoolean(first + 2),
-        PatientId = r.IsDBNull(first + 3) ? null : r.GetString(first + 3),
-        EstablishmentId = r.IsDBNull(first + 4) ? null : r.GetGuid(first + 4),
-        Confidentiality = r.GetString(first + 5),
-        Sensitivity = r.IsDBNull(first + 6) ? null : r.GetString(first + 6),
-        KeyId = r.GetInt32(first + 7),
-        Content = r.IsDBNull(first + 8) ? null : r.GetFieldValue<byte[]>(first + 8),
-    };
 }

@@ -13,7 +13,7 @@ public sealed class SqliteCurrentResourceReader(StoreLocation store) : ICurrentR
 {
     private const int Kept = 16;
 
-    private const string Columns = "version_id, last_updated, deleted, patient_id, establishment_id, confidentiality, sensitivity, key_id, content";
+    private const string Columns = StoredRows.Columns;
     private const string PatientWhere = " FROM fhir_resources WHERE patient_id = $patient AND resource_type = $type AND deleted = 0";
 
     /// <summary>
@@ -101,7 +101,7 @@ public sealed class SqliteCurrentResourceReader(StoreLocation store) : ICurrentR
             _type.Value = type;
             _id.Value = id;
             using var r = _command.ExecuteReader(CommandBehavior.SingleRow);
-            return r.Read() ? Row(r, type, id, 0) : null;
+            return r.Read() ? StoredRows.Read(r, type, id, 0) : null;
         }
 
         public (List<StoredResource> Rows, int Total) PatientPage(string type, string patient, int offset, int count)
@@ -120,7 +120,7 @@ public sealed class SqliteCurrentResourceReader(StoreLocation store) : ICurrentR
             _page.Parameters["$skip"].Value = Math.Max(offset, 0);
             using var r = _page.ExecuteReader();
             while (r.Read())
-                rows.Add(Row(r, type, r.GetString(0), 1));
+                rows.Add(StoredRows.Read(r, type, r.GetString(0), 1));
             return (rows, total);
         }
 
@@ -138,23 +138,6 @@ public sealed class SqliteCurrentResourceReader(StoreLocation store) : ICurrentR
             command.Prepare();
             return command;
         }
-
-        /// <summary>A row whose <see cref="Columns"/> start at <paramref name="first"/>.</summary>
-        private static StoredResource Row(SqliteDataReader r, string type, string id, int first) => new()
-        {
-            ResourceType = type,
-            Id = id,
-            VersionId = r.GetInt32(first),
-            // Written by the EF model as UTC text; read back as UTC, as the model's converter does.
-            LastUpdated = DateTime.SpecifyKind(r.GetDateTime(first + 1), DateTimeKind.Utc),
-            Deleted = r.GetBoolean(first + 2),
-            PatientId = r.IsDBNull(first + 3) ? null : r.GetString(first + 3),
-            EstablishmentId = r.IsDBNull(first + 4) ? null : r.GetGuid(first + 4),
-            Confidentiality = r.GetString(first + 5),
-            Sensitivity = r.IsDBNull(first + 6) ? null : r.GetString(first + 6),
-            KeyId = r.GetInt32(first + 7),
-            Content = r.IsDBNull(first + 8) ? null : r.GetFieldValue<byte[]>(first + 8),
-        };
 
         public void Dispose()
         {
