@@ -8,6 +8,7 @@ namespace Vigie.Server.Hosting;
 /// <summary>
 /// Turns refusals and bad input into RFC 9457 problem details with a 4xx status, and a ledger that cannot record the
 /// request into a 503. Anything else is a fault of Vigie's: a 500 without details, logged without the request's content.
+/// Under <c>/fhir</c> the same answer is an OperationOutcome (<c>application/fhir+json</c>), what FHIR clients read.
 /// </summary>
 internal sealed partial class ProblemHandler(IProblemDetailsService problems, ILogger<ProblemHandler> logger) : IExceptionHandler
 {
@@ -31,6 +32,12 @@ internal sealed partial class ProblemHandler(IProblemDetailsService problems, IL
         context.Response.StatusCode = status;
         if (status == 503)
             context.Response.Headers.RetryAfter = "5";
+        if (context.Request.Path.StartsWithSegments("/fhir", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.ContentType = Vigie.Server.Fhir.FhirEndpoints.ContentType;
+            await context.Response.Body.WriteAsync(Vigie.Core.Records.OperationOutcomes.Error(IssueCodeOf(status), detail.Length > 0 ? detail : title), ct);
+            return true;
+        }
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
@@ -45,6 +52,21 @@ internal sealed partial class ProblemHandler(IProblemDetailsService problems, IL
         var inner = e.InnerException;
         return inner is JsonException json ? $"{e.Message.TrimEnd('.')}: {json.Message}" : e.Message;
     }
+
+    /// <summary>The FHIR issue type (http://hl7.org/fhir/issue-type) of an answer's status.</summary>
+    private static string IssueCodeOf(int status) => status switch
+    {
+        401 => "login",
+        403 => "forbidden",
+        404 => "not-found",
+        409 => "conflict",
+        413 => "too-long",
+        423 => "lock-error",
+        499 => "incomplete",
+        503 => "transient",
+        >= 500 => "exception",
+        _ => "invalid",
+    };
 
     public static int StatusOf(ProblemKind kind) => kind switch
     {
