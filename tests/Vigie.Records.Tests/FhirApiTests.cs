@@ -191,10 +191,8 @@ public sealed class FhirApiTests
     [Fact]
     public async Task A_patients_search_is_counted_and_paged_in_the_index_without_reading_the_table_or_sorting()
     {
-        await using var store = await TestStore.CreateAsync("sqlite");
-        await new Vigie.Storage.SchemaMigrator(store.Location).MigrateAsync();
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(store.Location.ConnectionString);
-        await connection.OpenAsync();
+        await using var migrated = await MigratedSqlite.OpenAsync();
+        var connection = migrated.Connection;
         async Task<string> PlanAsync(string sql)
         {
             await using var explain = connection.CreateCommand();
@@ -216,10 +214,8 @@ public sealed class FhirApiTests
     [Fact]
     public async Task A_patients_search_page_statement_stays_compiled_from_one_page_to_the_next()
     {
-        await using var store = await TestStore.CreateAsync("sqlite");
-        await new Vigie.Storage.SchemaMigrator(store.Location).MigrateAsync();
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(store.Location.ConnectionString);
-        await connection.OpenAsync();
+        await using var migrated = await MigratedSqlite.OpenAsync();
+        var connection = migrated.Connection;
         const int Reprepared = 5; // SQLITE_STMTSTATUS_REPREPARE
         SQLitePCL.raw.sqlite3_prepare_v2(connection.Handle, Vigie.Storage.Records.SqliteCurrentResourceReader.PatientPageSql, out var statement)
             .ShouldBe(SQLitePCL.raw.SQLITE_OK);
@@ -236,6 +232,29 @@ public sealed class FhirApiTests
             }
             // Each search binds its page again: a statement that expires on binding is parsed and planned every time.
             SQLitePCL.raw.sqlite3_stmt_status(statement, Reprepared, 0).ShouldBe(0, "the page statement was compiled again after its limit or offset was bound");
+        }
+    }
+
+    /// <summary>A fresh SQLite store with every migration applied, and a connection to it.</summary>
+    private sealed class MigratedSqlite : IAsyncDisposable
+    {
+        private TestStore _store = null!;
+
+        public Microsoft.Data.Sqlite.SqliteConnection Connection { get; private set; } = null!;
+
+        public static async Task<MigratedSqlite> OpenAsync()
+        {
+            var store = await TestStore.CreateAsync("sqlite");
+            await new Vigie.Storage.SchemaMigrator(store.Location).MigrateAsync();
+            var connection = new Microsoft.Data.Sqlite.SqliteConnection(store.Location.ConnectionString);
+            await connection.OpenAsync();
+            return new MigratedSqlite { _store = store, Connection = connection };
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Connection.DisposeAsync();
+            await _store.DisposeAsync();
         }
     }
 

@@ -63,7 +63,7 @@ internal sealed class CollectionHost : IAsyncDisposable
     }
 
     /// <summary>A one-event batch straight for the event store: the event carries one label, the batch a key.</summary>
-    public static EventBatch Batch(DateTime time, Guid establishment, string label, string value, string collector, string key, bool replayable = false)
+    public static EventBatch Batch(DateTime time, Guid establishment, string label, string value, string collector, string? key, bool replayable = false)
     {
         var doc = new EventDocument { Timestamp = time };
         doc[label] = value;

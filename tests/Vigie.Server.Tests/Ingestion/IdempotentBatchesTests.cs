@@ -24,7 +24,7 @@ public sealed class IdempotentBatchesTests
         var store = c.Host.Services.GetRequiredService<IEventStore>();
         var now = DateTime.UtcNow;
         EventBatch Batch(string? key, string collector = "test:idempotent") =>
-            CollectionHost.Batch(now, establishment, "labels.idempotent", key ?? "none", collector, key!);
+            CollectionHost.Batch(now, establishment, "labels.idempotent", key ?? "none", collector, key);
 
         (await store.AppendAsync([Batch("a"), Batch("b"), Batch("a"), Batch(null), Batch("a", "test:other")], default))
             .ShouldBe([true, true, false, true, true]);
