@@ -302,5 +302,36 @@ public sealed class FhirApiTests
         Has(second, "previous").ShouldBeTrue();
         (status, var all) = await doctor.GetFhirAsync($"/fhir/Observation?patient={id}");
         Ids(all).ShouldBe($"{observations[2]},{observations[0]}");
+
+        // _total=none: the same pages, no total, and the next page still announced exactly when there is one; on the
+        // patient's own path, on the general one (a sort by id) and on the ledger's AuditEvents.
+        foreach (var (search, expected) in new[]
+        {
+            ($"/fhir/Observation?patient={id}", new[] { observations[2], observations[0] }),
+            ($"/fhir/Observation?patient={id}&_sort=_id", observations.Where((_, i) => i != 1).Order(StringComparer.Ordinal).ToArray()),
+        })
+        {
+            (status, var uncounted) = await doctor.GetFhirAsync($"{search}&_count=1&_total=none");
+            status.ShouldBe(200, uncounted.Issues());
+            uncounted.TryGetProperty("total", out _).ShouldBeFalse(search);
+            Ids(uncounted).ShouldBe(expected[0], search);
+            Has(uncounted, "next").ShouldBeTrue(search);
+            (status, var last) = await doctor.GetFhirAsync($"{search}&_count=1&_offset=1&_total=none");
+            status.ShouldBe(200, last.Issues());
+            Ids(last).ShouldBe(expected[1], search);
+            Has(last, "next").ShouldBeFalse(search);
+            (status, var accurate) = await doctor.GetFhirAsync($"{search}&_count=1&_total=accurate");
+            accurate.GetProperty("total").GetInt32().ShouldBe(2, search);
+        }
+        await host.AddUserAsync("dpo.p", Roles.Dpo, "CHU-A");
+        var dpo = await host.FhirClientAsync("dpo.p");
+        (status, var audit) = await dpo.GetFhirAsync($"/fhir/AuditEvent?agent=dr.p&_count=2&_total=none");
+        status.ShouldBe(200, audit.Issues());
+        audit.TryGetProperty("total", out _).ShouldBeFalse();
+        audit.GetProperty("entry").GetArrayLength().ShouldBe(2);
+        Has(audit, "next").ShouldBeTrue("dr.p has more than two ledger entries");
+        (status, var wrong) = await doctor.GetFhirAsync($"/fhir/Observation?patient={id}&_total=maybe");
+        status.ShouldBe(400);
+        wrong.Issues().ShouldContain("_total: 'maybe' must be none, estimate or accurate");
     }
 }

@@ -17,13 +17,14 @@ public sealed record FhirSearchQuery(
     int Count,
     int Offset,
     string? Sort,
-    string? PatientId)
+    string? PatientId,
+    bool CountAll = true)
 {
     public const int DefaultCount = 50;
     public const int MaxCount = 500;
 
     /// <summary>The parameters that control results rather than filter them.</summary>
-    public static readonly string[] ControlParameters = ["_count", "_sort", "_offset", "_format"];
+    public static readonly string[] ControlParameters = ["_count", "_sort", "_offset", "_format", "_total"];
 
     /// <summary>The parameter names used, for the ledger (never their values).</summary>
     public string Names => string.Join(',', Parameters.Select(p => p.Parameter.Name)
@@ -38,6 +39,7 @@ public sealed record FhirSearchQuery(
         var problems = new List<string>();
         int count = DefaultCount, offset = 0;
         string? sort = null, patient = null;
+        var countAll = true;
         foreach (var (name, value) in query)
         {
             switch (name)
@@ -53,6 +55,12 @@ public sealed record FhirSearchQuery(
                 case "_offset":
                     if (!int.TryParse(value, CultureInfo.InvariantCulture, out offset) || offset < 0)
                         problems.Add($"_offset: '{value}' must be a non-negative number");
+                    continue;
+                case "_total":
+                    // none: no total in the bundle, and nothing counted. An estimate is the exact count.
+                    if (value is not ("none" or "estimate" or "accurate"))
+                        problems.Add($"_total: '{value}' must be none, estimate or accurate");
+                    countAll = value != "none";
                     continue;
                 case "_sort":
                     var key = value.TrimStart('-');
@@ -71,7 +79,7 @@ public sealed record FhirSearchQuery(
             }
             if (!FhirSearchParameters.TryGet(type, name, out var parameter))
             {
-                var supported = string.Join(", ", FhirSearchParameters.For(type).Select(p => p.Name).Order().Concat(["_id", "_lastUpdated", "_count", "_sort", "_offset"]));
+                var supported = string.Join(", ", FhirSearchParameters.For(type).Select(p => p.Name).Order().Concat(["_id", "_lastUpdated", "_count", "_sort", "_offset", "_total"]));
                 problems.Add(name.Contains(':', StringComparison.Ordinal)
                     ? $"{name}: modifiers are not supported"
                     : $"{name}: unknown search parameter for {type}; supported: {supported}");
@@ -101,7 +109,7 @@ public sealed record FhirSearchQuery(
         }
         if (problems.Count > 0)
             throw FhirException.Invalid($"the search of {type} has {problems.Count} invalid parameter(s)", problems);
-        return new FhirSearchQuery(type, parameters, ids, lastUpdated, count, offset, sort, patient);
+        return new FhirSearchQuery(type, parameters, ids, lastUpdated, count, offset, sort, patient, countAll);
     }
 }
 
@@ -129,7 +137,26 @@ public static class DatePrefix
 /// <summary>Runs a parsed search over the blind index (tokens, words, references) and the clear date ranges.</summary>
 public sealed class FhirSearch(VigieDbContext db, FhirResourceStore store, RecordKeyring keys, ICurrentResourceReader? current = null)
 {
-    public sealed record Page(List<StoredResource> Rows, int Total);
+    /// <summary>A page of results; <paramref name="Total"/> is null when the search was not counted (<c>_total=none</c>).</summary>
+    public sealed record Page(List<StoredResource> Rows, int? Total, bool More)
+    {
+        /// <summary>
+        /// The page of <paramref name="count"/> rows from <paramref name="offset"/>. Uncounted, the query asked for one row
+        /// more than the page holds: whether it came is whether another page follows.
+        /// </summary>
+        public static Page Of(List<StoredResource> rows, int? total, int offset, int count)
+        {
+            if (total is { } all)
+                return new Page(rows, all, count > 0 && offset + count < all);
+            var more = rows.Count > count;
+            if (more)
+                rows.RemoveRange(count, rows.Count - count);
+            return new Page(rows, null, more);
+        }
+    }
+
+    /// <summary>How many rows to ask for: one more than the page when the search is not counted.</summary>
+    private static int Asked(int count, bool countAll) => countAll || count == 0 ? count : count + 1;
 
     private sealed record PatientQueries(
         Func<VigieDbContext, string, string, CancellationToken, Task<int>> Count,
@@ -147,24 +174,25 @@ public sealed class FhirSearch(VigieDbContext db, FhirResourceStore store, Recor
             db.FhirResources.AsNoTracking().Where(r => r.ResourceType == type && !r.Deleted && r.PatientId == patient)
                 .OrderByDescending(r => r.LastUpdated).ThenByDescending(r => r.Id).Skip(skip).Take(take)));
 
-    private async Task<Page> RunForPatientAsync(string type, string patient, int offset, int count, CancellationToken ct)
+    private async Task<Page> RunForPatientAsync(string type, string patient, int offset, int count, bool countAll, CancellationToken ct)
     {
+        var asked = Asked(count, countAll);
         // The store's own reader when it has one: EF's count and page queries (the context, the statements parsed
         // again on every search) were the largest share of a search's CPU (bench/fhir/run.sh, perf).
         if (current is not null)
         {
-            var (page, all) = await current.PatientPageAsync(type, patient, offset, count, ct);
-            return new Page(page, all);
+            var (page, all) = await current.PatientPageAsync(type, patient, offset, asked, countAll, ct);
+            return Page.Of(page, all, offset, count);
         }
         var queries = ByPatient.GetOrAdd(db.Model, static _ => Compile());
-        var total = await queries.Count(db, type, patient, ct);
-        var rows = new List<StoredResource>(Math.Min(count, 64));
-        if (count > 0)
+        int? total = countAll ? await queries.Count(db, type, patient, ct) : null;
+        var rows = new List<StoredResource>(Math.Min(asked, 64));
+        if (asked > 0)
         {
-            await foreach (var row in queries.Page(db, type, patient, offset, count).WithCancellation(ct))
+            await foreach (var row in queries.Page(db, type, patient, offset, asked).WithCancellation(ct))
                 rows.Add(row);
         }
-        return new Page(rows, total);
+        return Page.Of(rows, total, offset, count);
     }
 
     public async Task<Page> RunAsync(FhirSearchQuery query, CancellationToken ct = default)
@@ -173,7 +201,7 @@ public sealed class FhirSearch(VigieDbContext db, FhirResourceStore store, Recor
         var type = query.ResourceType;
         if (query.PatientId is { } only && query.Parameters.Count == 0 && query.Ids.Count == 0 && query.LastUpdated.Count == 0 &&
             query.Sort is null or "-_lastUpdated")
-            return await RunForPatientAsync(type, only, query.Offset, query.Count, ct);
+            return await RunForPatientAsync(type, only, query.Offset, query.Count, query.CountAll, ct);
         var q = db.FhirResources.AsNoTracking().Where(r => r.ResourceType == type && !r.Deleted);
         if (query.PatientId is { } patient)
             q = q.Where(r => r.PatientId == patient);
@@ -249,7 +277,7 @@ public sealed class FhirSearch(VigieDbContext db, FhirResourceStore store, Recor
                 }
             }
         }
-        var total = await q.CountAsync(ct);
+        int? total = query.CountAll ? await q.CountAsync(ct) : null;
         var sort = query.Sort ?? "-_lastUpdated";
         var descending = sort.StartsWith('-');
         var key = sort.TrimStart('-');
@@ -270,8 +298,9 @@ public sealed class FhirSearch(VigieDbContext db, FhirResourceStore store, Recor
                 : q.OrderBy(r => dates.Where(i => i.ResourceId == r.Id).Min(i => i.Low));
             ordered = ordered.ThenBy(r => r.Id);
         }
-        var rows = query.Count == 0 ? [] : await ordered.Skip(query.Offset).Take(query.Count).ToListAsync(ct);
-        return new Page(rows, total);
+        var asked = Asked(query.Count, query.CountAll);
+        var rows = asked == 0 ? [] : await ordered.Skip(query.Offset).Take(asked).ToListAsync(ct);
+        return Page.Of(rows, total, query.Offset, query.Count);
     }
 
     private static IQueryable<string> TokenMatches(IQueryable<SearchIndexEntry> index, List<byte[]> tokens)

@@ -12,7 +12,8 @@ public interface ICurrentResourceReader
 
     /// <summary>
     /// One page of a patient's current resources of a type (not deleted), newest first (last update, then id, both
-    /// descending), and how many there are in all: the commonest search (<c>Observation?patient=…</c>).
+    /// descending), and how many there are in all: the commonest search (<c>Observation?patient=…</c>). Without
+    /// <paramref name="countAll"/> (the client asked <c>_total=none</c>) nothing is counted and the total is null.
     /// </summary>
-    Task<(List<StoredResource> Rows, int Total)> PatientPageAsync(string type, string patient, int offset, int count, CancellationToken ct);
+    Task<(List<StoredResource> Rows, int? Total)> PatientPageAsync(string type, string patient, int offset, int count, bool countAll, CancellationToken ct);
 }

@@ -9,7 +9,7 @@ namespace Vigie.Core.Records;
 
 public sealed partial class RecordGateway
 {
-    private static readonly string[] AuditEventParameters = ["patient", "date", "action", "outcome", "agent", "_count", "_offset", "_format", "_sort"];
+    private static readonly string[] AuditEventParameters = ["patient", "date", "action", "outcome", "agent", "_count", "_offset", "_format", "_sort", "_total"];
 
     private async Task<AccessScope> ScopeAsync(AccessSubject s, CancellationToken ct)
     {
@@ -52,6 +52,7 @@ public sealed partial class RecordGateway
         var problems = parameters.Where(p => !AuditEventParameters.Contains(p.Key)).Select(p => $"{p.Key}: unknown search parameter for AuditEvent; supported: {string.Join(", ", AuditEventParameters)}").ToList();
         string? patient = null;
         int count = FhirSearchQuery.DefaultCount, offset = 0;
+        var countAll = true;
         var q = db.AuditLedger.AsNoTracking().AsQueryable();
         foreach (var (name, value) in parameters)
         {
@@ -97,6 +98,11 @@ public sealed partial class RecordGateway
                     if (!int.TryParse(value, CultureInfo.InvariantCulture, out offset) || offset < 0)
                         problems.Add($"_offset: '{value}' must be a non-negative number");
                     break;
+                case "_total":
+                    if (value is not ("none" or "estimate" or "accurate"))
+                        problems.Add($"_total: '{value}' must be none, estimate or accurate");
+                    countAll = value != "none";
+                    break;
             }
         }
         if (problems.Count > 0)
@@ -108,8 +114,13 @@ public sealed partial class RecordGateway
         if (patient is not null)
             q = q.Where(e => e.PatientId == patient);
         q = Visible(q, s, await ScopeAsync(s, ct), await EstablishmentCodesAsync());
-        var total = await q.CountAsync(ct);
-        var entries = count == 0 ? [] : await q.OrderByDescending(e => e.Seq).Skip(offset).Take(count).ToListAsync(ct);
+        int? total = countAll ? await q.CountAsync(ct) : null;
+        // Uncounted (_total=none), one entry more than the page says whether another page follows.
+        var asked = countAll || count == 0 ? count : count + 1;
+        var entries = asked == 0 ? [] : await q.OrderByDescending(e => e.Seq).Skip(offset).Take(asked).ToListAsync(ct);
+        var more = total is { } all ? count > 0 && offset + count < all : entries.Count > count;
+        if (entries.Count > count)
+            entries.RemoveRange(count, entries.Count - count);
         var establishmentNames = await EstablishmentNamesAsync(ct);
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, FhirJson.WriterOptions))
@@ -117,12 +128,13 @@ public sealed partial class RecordGateway
             w.WriteStartObject();
             w.WriteString("resourceType", "Bundle");
             w.WriteString("type", "searchset");
-            w.WriteNumber("total", total);
+            if (total is { } counted)
+                w.WriteNumber("total", counted);
             w.WriteStartArray("link");
             var baseQuery = string.Join('&', parameters.Where(p => p.Key != "_offset").Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
             string Url(int o) => $"{c.BaseUrl}/AuditEvent?{baseQuery}{(baseQuery.Length > 0 ? "&" : "")}_offset={o.ToString(CultureInfo.InvariantCulture)}";
             Link(w, "self", Url(offset));
-            if (count > 0 && offset + count < total)
+            if (more)
                 Link(w, "next", Url(offset + count));
             w.WriteEndArray();
             if (entries.Count > 0)

@@ -217,7 +217,7 @@ public sealed partial class RecordGateway
         if (key is not null && bundleIdentifiers.TryGetValue(key, out var local))
             return local.Distinct().ToList();
         var query = FhirSearchQuery.Parse(type, [new("identifier", value)]);
-        var page = await search.RunAsync(query with { Count = 2 }, ct);
+        var page = await search.RunAsync(query with { Count = 2, CountAll = false }, ct);
         return page.Rows.Select(r => r.Id).ToList();
     }
 

@@ -185,7 +185,7 @@ public sealed partial class RecordGateway(VigieDbContext db, FhirResourceStore s
             // ledger entry goes with that patient's.
             if (patientDecision is { GrantCreated: true } && query.PatientId is { } granted && decisions.ContainsKey(granted))
                 decisions[granted] = patientDecision;
-            var body = SearchBundle(c, type, query, page.Total, included, withheld, parameters);
+            var body = SearchBundle(c, type, query, page, included, withheld, parameters);
             var result = Json(200, body);
             // One ledger entry per patient whose data was returned, so privacy monitoring sees each record touched.
             if (decisions.Count == 0)
@@ -196,7 +196,7 @@ public sealed partial class RecordGateway(VigieDbContext db, FhirResourceStore s
         }, ct);
     }
 
-    private static byte[] SearchBundle(FhirRequestContext c, string type, FhirSearchQuery query, int total, List<(StoredResource Row, byte[] Json)> included,
+    private static byte[] SearchBundle(FhirRequestContext c, string type, FhirSearchQuery query, FhirSearch.Page page, List<(StoredResource Row, byte[] Json)> included,
         List<string> withheld, IReadOnlyList<KeyValuePair<string, string>> parameters)
     {
         // Written straight into one buffer sized for the resources it carries. Through a stream, the writer's own buffer
@@ -210,12 +210,13 @@ public sealed partial class RecordGateway(VigieDbContext db, FhirResourceStore s
             w.WriteStartObject();
             w.WriteString("resourceType", "Bundle");
             w.WriteString("type", "searchset");
-            w.WriteNumber("total", total);
+            if (page.Total is { } total)
+                w.WriteNumber("total", total);
             w.WriteStartArray("link");
             var baseQuery = string.Join('&', parameters.Where(p => p.Key != "_offset").Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
             string Url(int offset) => $"{c.BaseUrl}/{type}?{baseQuery}{(baseQuery.Length > 0 ? "&" : "")}_offset={offset.ToString(CultureInfo.InvariantCulture)}";
             Link(w, "self", Url(query.Offset));
-            if (query.Count > 0 && query.Offset + query.Count < total)
+            if (page.More)
                 Link(w, "next", Url(query.Offset + query.Count));
             if (query.Offset > 0)
                 Link(w, "previous", Url(Math.Max(0, query.Offset - Math.Max(query.Count, 1))));

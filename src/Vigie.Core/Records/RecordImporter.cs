@@ -163,7 +163,7 @@ public sealed class RecordImporter(VigieDbContext db, RecordGateway gateway, Fhi
                     continue;
                 }
                 var query = FhirSearchQuery.Parse(reference.ResourceType!, [new("identifier", Uri.UnescapeDataString(text[(text.IndexOf("identifier=", StringComparison.Ordinal) + 11)..]))]);
-                var page = await new FhirSearch(db, store, keys).RunAsync(query with { Count = 2 }, ct);
+                var page = await new FhirSearch(db, store, keys).RunAsync(query with { Count = 2, CountAll = false }, ct);
                 if (page.Rows.Count == 1)
                     set($"{reference.ResourceType}/{page.Rows[0].Id}");
                 else

@@ -53,15 +53,18 @@ public sealed class PostgresCurrentResourceReader : ICurrentResourceReader
             return await r.ReadAsync(ct) ? StoredRows.Read(r, type, id, 0) : null;
         }, ct);
 
-    public Task<(List<StoredResource> Rows, int Total)> PatientPageAsync(string type, string patient, int offset, int count, CancellationToken ct) =>
+    public Task<(List<StoredResource> Rows, int? Total)> PatientPageAsync(string type, string patient, int offset, int count, bool countAll, CancellationToken ct) =>
         WithConnectionAsync(async connection =>
         {
             var rows = new List<StoredResource>(Math.Clamp(count, 0, 64));
             await using var batch = new NpgsqlBatch(connection);
-            var total = new NpgsqlBatchCommand(PatientCountSql);
-            total.Parameters.Add(new NpgsqlParameter<string> { TypedValue = patient });
-            total.Parameters.Add(new NpgsqlParameter<string> { TypedValue = type });
-            batch.BatchCommands.Add(total);
+            if (countAll)
+            {
+                var total = new NpgsqlBatchCommand(PatientCountSql);
+                total.Parameters.Add(new NpgsqlParameter<string> { TypedValue = patient });
+                total.Parameters.Add(new NpgsqlParameter<string> { TypedValue = type });
+                batch.BatchCommands.Add(total);
+            }
             var page = new NpgsqlBatchCommand(PatientPageSql);
             page.Parameters.Add(new NpgsqlParameter<string> { TypedValue = patient });
             page.Parameters.Add(new NpgsqlParameter<string> { TypedValue = type });
@@ -70,9 +73,13 @@ public sealed class PostgresCurrentResourceReader : ICurrentResourceReader
             batch.BatchCommands.Add(page);
             await batch.PrepareAsync(ct);
             await using var r = await batch.ExecuteReaderAsync(ct);
-            await r.ReadAsync(ct);
-            var all = checked((int)r.GetInt64(0));
-            await r.NextResultAsync(ct);
+            int? all = null;
+            if (countAll)
+            {
+                await r.ReadAsync(ct);
+                all = checked((int)r.GetInt64(0));
+                await r.NextResultAsync(ct);
+            }
             while (await r.ReadAsync(ct))
                 rows.Add(StoredRows.Read(r, type, r.GetString(0), 1));
             return (rows, all);

@@ -36,8 +36,8 @@ public sealed class SqliteCurrentResourceReader(StoreLocation store) : ICurrentR
     public Task<StoredResource?> FindAsync(string type, string id, CancellationToken ct) =>
         Task.FromResult(WithLookup(lookup => lookup.Find(type, id), ct));
 
-    public Task<(List<StoredResource> Rows, int Total)> PatientPageAsync(string type, string patient, int offset, int count, CancellationToken ct) =>
-        Task.FromResult(WithLookup(lookup => lookup.PatientPage(type, patient, offset, count), ct));
+    public Task<(List<StoredResource> Rows, int? Total)> PatientPageAsync(string type, string patient, int offset, int count, bool countAll, CancellationToken ct) =>
+        Task.FromResult(WithLookup(lookup => lookup.PatientPage(type, patient, offset, count, countAll), ct));
 
     private T WithLookup<T>(Func<Lookup, T> read, CancellationToken ct)
     {
@@ -104,16 +104,20 @@ public sealed class SqliteCurrentResourceReader(StoreLocation store) : ICurrentR
             return r.Read() ? StoredRows.Read(r, type, id, 0) : null;
         }
 
-        public (List<StoredResource> Rows, int Total) PatientPage(string type, string patient, int offset, int count)
+        public (List<StoredResource> Rows, int? Total) PatientPage(string type, string patient, int offset, int count, bool countAll)
         {
-            _count ??= Prepare(PatientCountSql);
-            _page ??= Prepare(PatientPageSql, paged: true);
-            _count.Parameters["$type"].Value = type;
-            _count.Parameters["$patient"].Value = patient;
-            var total = Convert.ToInt32(_count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            int? total = null;
+            if (countAll)
+            {
+                _count ??= Prepare(PatientCountSql);
+                _count.Parameters["$type"].Value = type;
+                _count.Parameters["$patient"].Value = patient;
+                total = Convert.ToInt32(_count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            }
             var rows = new List<StoredResource>(Math.Clamp(count, 0, 64));
             if (count <= 0)
                 return (rows, total);
+            _page ??= Prepare(PatientPageSql, paged: true);
             _page.Parameters["$type"].Value = type;
             _page.Parameters["$patient"].Value = patient;
             _page.Parameters["$take"].Value = count;
