@@ -51,6 +51,15 @@ internal static class ServeCommand
             var applied = await StoreSession.MigrateAsync(app.Services.GetRequiredService<SchemaMigrator>(), store, ct);
             if (applied.Count > 0)
                 Console.WriteLine($"Store {store.Describe()}: applied {applied.Count} migration(s).");
+            // The key-encryption key is read now: without it every FHIR request would fail, each as if it were the caller's fault.
+            try
+            {
+                app.Services.GetRequiredService<Vigie.Core.Records.KeyEncryptionKeySource>().Read();
+            }
+            catch (Vigie.Core.VigieException e)
+            {
+                throw new CliException(e.Message, ExitCodes.Usage);
+            }
             if (demo)
             {
                 try
