@@ -39,4 +39,52 @@ public sealed class PostgresReaderTests
         status.ShouldBe(200, bundle.Issues());
         bundle.GetProperty("total").GetInt32().ShouldBe(1);
     }
+
+    [SkippableFact]
+    public async Task A_read_waits_for_a_server_that_refuses_connections_for_a_moment_and_is_answered_503_when_it_stays_away()
+    {
+        await using var host = await RecordsHost.StartAsync("postgres");
+        var ward = await Ward.AdmitAsync(host);
+        var read = $"/fhir/Patient/{ward.PatientId}";
+        (await ward.Amrani.GetFhirAsync(read)).Status.ShouldBe(200);
+        var store = new NpgsqlConnectionStringBuilder(host.Store.Location.ConnectionString);
+        var database = store.Database!;
+        // PostgreSQL changes whether a database takes connections only from another one.
+        await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(store.ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
+        await admin.OpenAsync();
+        async Task Execute(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, admin);
+            await command.ExecuteNonQueryAsync();
+        }
+        // As while the server restarts, for this database only: new connections are refused, the reader's are ended.
+        Task Refuse(bool refuse) => Execute($"ALTER DATABASE \"{database}\" WITH ALLOW_CONNECTIONS {(refuse ? "false" : "true")}");
+        try
+        {
+            await Refuse(true);
+            await Execute($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}' AND application_name LIKE '%{PostgresCurrentResourceReader.ApplicationSuffix}'");
+
+            using (var response = await ward.Amrani.GetAsync(read))
+            {
+                var body = await response.Content.ReadAsStringAsync();
+                ((int)response.StatusCode).ShouldBe(503, body);
+                response.Content.Headers.ContentType?.MediaType.ShouldBe("application/fhir+json");
+                response.Headers.RetryAfter.ShouldNotBeNull();
+                body.ShouldContain("\"transient\"");
+                body.ShouldNotContain(ward.PatientId);
+            }
+            host.Logs.All.ShouldContain("Store unavailable");
+
+            var meanwhile = ward.Amrani.GetFhirAsync(read);
+            await Task.Delay(300);
+            await Refuse(false);
+            var (status, patient) = await meanwhile;
+            status.ShouldBe(200, patient.Issues());
+            patient.GetProperty("id").GetString().ShouldBe(ward.PatientId);
+        }
+        finally
+        {
+            await Refuse(false);
+        }
+    }
 }

@@ -58,5 +58,20 @@ public static class OperationOutcomes
         return Write(issues);
     }
 
+    /// <summary>The FHIR issue type (http://hl7.org/fhir/issue-type) of an error answer's HTTP status.</summary>
+    public static string IssueType(int status) => status switch
+    {
+        401 => "login",
+        403 => "forbidden",
+        404 => "not-found",
+        409 => "conflict",
+        413 => "too-long",
+        423 => "lock-error",
+        499 => "incomplete",
+        503 => "transient",
+        >= 500 => "exception",
+        _ => "invalid",
+    };
+
     public static byte[] Information(string message) => Write([new Issue("information", "informational", message)]);
 }

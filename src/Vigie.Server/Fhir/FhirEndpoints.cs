@@ -59,18 +59,10 @@ internal static class FhirEndpoints
     private static List<KeyValuePair<string, string>> Query(HttpContext http) =>
         http.Request.Query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string>(q.Key, v ?? ""))).ToList();
 
-    private static async Task Run(HttpContext http, long bodyLimit, Func<AccessSubject, FhirRequestContext, byte[]?, Task<FhirResult>> work)
-    {
-        try
-        {
-            await Serve(http, bodyLimit, work);
-        }
-        catch (LedgerUnavailableException) when (!http.Response.HasStarted)
-        {
-            http.Response.Headers.RetryAfter = "5";
-            await Write(http, RecordGateway.Error(503, "transient", LedgerUnavailableException.Explanation));
-        }
-    }
+    // A ledger that cannot record the request throws LedgerUnavailableException: ProblemHandler answers it, as every
+    // other failure under /fhir, with an OperationOutcome (503, transient, Retry-After).
+    private static Task Run(HttpContext http, long bodyLimit, Func<AccessSubject, FhirRequestContext, byte[]?, Task<FhirResult>> work) =>
+        Serve(http, bodyLimit, work);
 
     private static async Task Serve(HttpContext http, long bodyLimit, Func<AccessSubject, FhirRequestContext, byte[]?, Task<FhirResult>> work)
     {
@@ -123,7 +115,7 @@ internal static class FhirEndpoints
                 var message = $"the request body exceeds the limit of this endpoint ({bodyLimit / (1024 * 1024)} MiB)";
                 await gateway.Append(subject, context, Action(http), null, null, null, 413, null, message);
                 http.Features.Get<IHttpResponseBodyFeature>();
-                await Write(http, RecordGateway.Error(413, "too-costly", message));
+                await Write(http, RecordGateway.Error(413, OperationOutcomes.IssueType(413), message));
                 return;
             }
         }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Vigie.Core;
+using Vigie.Core.Records;
 
 namespace Vigie.Server.Hosting;
 
@@ -22,11 +23,16 @@ internal sealed partial class ProblemHandler(IProblemDetailsService problems, IL
             BadHttpRequestException b => (b.StatusCode, "Bad request", Describe(b)),
             JsonException j => (400, "Malformed JSON", j.Message),
             Vigie.Core.Audit.LedgerUnavailableException => (503, "Service unavailable", Vigie.Core.Audit.LedgerUnavailableException.Explanation),
+            // A store that refuses or drops connections (a restart, a failover) after the retries: the client may try again.
+            System.Data.Common.DbException { IsTransient: true } or Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException =>
+                (503, "Service unavailable", StoreUnavailable),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Client closed request", ""),
             _ => (500, "Internal error", "an unexpected error occurred; it has been logged"),
         };
         if (status == 500)
             LogUnexpected(logger, exception.GetType().Name, context.Request.Method, RouteOf(context), exception.StackTrace ?? "");
+        else if (detail == StoreUnavailable)
+            LogStoreUnavailable(logger, exception.GetType().Name, context.Request.Method, RouteOf(context));
         if (context.Response.HasStarted)
             return true;
         context.Response.StatusCode = status;
@@ -35,7 +41,7 @@ internal sealed partial class ProblemHandler(IProblemDetailsService problems, IL
         if (context.Request.Path.StartsWithSegments("/fhir", StringComparison.OrdinalIgnoreCase))
         {
             context.Response.ContentType = Vigie.Server.Fhir.FhirEndpoints.ContentType;
-            await context.Response.Body.WriteAsync(Vigie.Core.Records.OperationOutcomes.Error(IssueCodeOf(status), detail.Length > 0 ? detail : title), ct);
+            await context.Response.Body.WriteAsync(OperationOutcomes.Error(OperationOutcomes.IssueType(status), detail.Length > 0 ? detail : title), ct);
             return true;
         }
         return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -46,27 +52,14 @@ internal sealed partial class ProblemHandler(IProblemDetailsService problems, IL
         });
     }
 
+    private const string StoreUnavailable = "the store cannot be reached for the moment and the request was not completed; retry after the delay in Retry-After";
+
     private static string Describe(BadHttpRequestException e)
     {
         // Binding failures wrap the JSON reader's message, which names the position (path, line, byte).
         var inner = e.InnerException;
         return inner is JsonException json ? $"{e.Message.TrimEnd('.')}: {json.Message}" : e.Message;
     }
-
-    /// <summary>The FHIR issue type (http://hl7.org/fhir/issue-type) of an answer's status.</summary>
-    private static string IssueCodeOf(int status) => status switch
-    {
-        401 => "login",
-        403 => "forbidden",
-        404 => "not-found",
-        409 => "conflict",
-        413 => "too-long",
-        423 => "lock-error",
-        499 => "incomplete",
-        503 => "transient",
-        >= 500 => "exception",
-        _ => "invalid",
-    };
 
     public static int StatusOf(ProblemKind kind) => kind switch
     {
@@ -95,6 +88,9 @@ internal sealed partial class ProblemHandler(IProblemDetailsService problems, IL
         (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
 
     // The exception's message is left out on purpose: it may quote request content.
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Store unavailable ({ExceptionType}) while handling {Method} {Route}; answered 503")]
+    private static partial void LogStoreUnavailable(ILogger logger, string exceptionType, string method, string route);
+
     [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unexpected {ExceptionType} while handling {Method} {Route}\n{StackTrace}")]
     private static partial void LogUnexpected(ILogger logger, string exceptionType, string method, string route, string stackTrace);
 }

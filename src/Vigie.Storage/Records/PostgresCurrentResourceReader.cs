@@ -88,8 +88,9 @@ public sealed class PostgresCurrentResourceReader : ICurrentResourceReader
     /// <summary>
     /// Runs a read on one of the reader's connections. Connections the server has closed since they were last used (a
     /// restart, a failover, an administrator ending sessions) fail at their first command: the pool's idle connections
-    /// are then dropped, since they are likely closed too, and the read runs again on a new one, as EF Core's own
-    /// retries do for the store's other queries.
+    /// are then dropped, since they are likely closed too, and the read runs again on a new one after a pause (0.2, 0.6
+    /// then 1.8 s), as EF Core's own retries do for the store's other queries: a server restarting refuses connections
+    /// for a moment. A read that still fails throws, and the client gets a 503 (the store is unavailable).
     /// </summary>
     private async Task<T> WithConnectionAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken ct)
     {
@@ -104,11 +105,14 @@ public sealed class PostgresCurrentResourceReader : ICurrentResourceReader
             // Not after a timeout: a slow server would only be asked again, and the caller kept waiting three times over.
             catch (NpgsqlException e) when (e.IsTransient && e.InnerException is not TimeoutException && attempt < Attempts && !ct.IsCancellationRequested)
             {
-                await using var pool = new NpgsqlConnection(_connectionString);
-                NpgsqlConnection.ClearPool(pool);
+                await using (var pool = new NpgsqlConnection(_connectionString))
+                    NpgsqlConnection.ClearPool(pool);
+                await Task.Delay(FirstPause * Math.Pow(3, attempt - 1), ct);
             }
         }
     }
 
-    private const int Attempts = 3;
+    private const int Attempts = 4;
+
+    private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(200);
 }

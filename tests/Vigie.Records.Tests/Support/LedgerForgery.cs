@@ -40,6 +40,23 @@ internal static class LedgerForgery
         await ExecuteAsync(connection, statements);
     }
 
+    /// <summary>
+    /// Makes the store refuse every new ledger entry (a trigger), as a full disk or a revoked grant would; or takes the
+    /// trigger away again.
+    /// </summary>
+    public static Task RefuseEntriesAsync(VigieTestHost host, bool refuse) =>
+        ExecuteAsync(host, (host.Store.Location.Provider == StoreProvider.Sqlite, refuse) switch
+        {
+            (true, true) => ["CREATE TRIGGER refuse_ledger BEFORE INSERT ON audit_ledger BEGIN SELECT RAISE(ABORT, 'ledger refused'); END"],
+            (true, false) => ["DROP TRIGGER refuse_ledger"],
+            (false, true) =>
+            [
+                "CREATE FUNCTION refuse_ledger() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'ledger refused'; END $$",
+                "CREATE TRIGGER refuse_ledger BEFORE INSERT ON audit_ledger FOR EACH ROW EXECUTE FUNCTION refuse_ledger()",
+            ],
+            (false, false) => ["DROP TRIGGER refuse_ledger ON audit_ledger", "DROP FUNCTION refuse_ledger()"],
+        });
+
     /// <summary>The ledger entry of a clinician's permitted read of a patient.</summary>
     public static LedgerEntry Read(string user, string patientId) => new()
     {
