@@ -42,6 +42,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
     private readonly List<Pending> _retry = [];
     private volatile bool _failing;
     private int _queued;
+    private int _waiting;
 
     public LedgerWriter(IServiceScopeFactory scopes, LedgerSigner signer, TimeProvider clock, ILogger<LedgerWriter> logger)
     {
@@ -68,6 +69,9 @@ public sealed partial class LedgerWriter : IAsyncDisposable
 
     /// <summary>Entries answered before their commit and not committed yet (those kept after a failure included).</summary>
     public int Queued => Volatile.Read(ref _queued);
+
+    /// <summary>Entries whose callers wait for their commit, not answered ahead of it.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
 
     /// <summary>Whether queued entries are waiting for a failed commit to succeed.</summary>
     public bool Failing => _failing;
@@ -98,8 +102,12 @@ public sealed partial class LedgerWriter : IAsyncDisposable
             Interlocked.Decrement(ref _queued);
         }
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Increment(ref _waiting);
         if (!_queue.Writer.TryWrite(new Pending(entry, done)))
+        {
+            Interlocked.Decrement(ref _waiting);
             throw new LedgerUnavailableException("the ledger writer is stopped");
+        }
         return done.Task;
     }
 
@@ -169,9 +177,14 @@ public sealed partial class LedgerWriter : IAsyncDisposable
             foreach (var p in batch)
             {
                 if (p.Done is null)
+                {
                     Interlocked.Decrement(ref _queued);
+                }
                 else
+                {
+                    Interlocked.Decrement(ref _waiting);
                     p.Done.TrySetResult();
+                }
             }
         }
         catch (Exception e)
@@ -180,9 +193,14 @@ public sealed partial class LedgerWriter : IAsyncDisposable
             foreach (var p in batch)
             {
                 if (p.Done is null)
+                {
                     _retry.Add(p);
+                }
                 else
+                {
+                    Interlocked.Decrement(ref _waiting);
                     p.Done.TrySetException(new LedgerUnavailableException(e));
+                }
             }
             _failing = _retry.Count > 0;
         }
