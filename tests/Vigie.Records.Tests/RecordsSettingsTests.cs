@@ -1,8 +1,12 @@
+using Vigie.Records.Tests.Support;
 using Vigie.Server.Tests.Support;
 
 namespace Vigie.Records.Tests;
 
-/// <summary>Records settings that cannot work stop the real executable with one line naming them, never a stack trace.</summary>
+/// <summary>
+/// Records settings that cannot work stop the real executable with one line naming them, never a stack trace; a server
+/// without its key-encryption key says so to every FHIR client.
+/// </summary>
 public sealed class RecordsSettingsTests
 {
     [Theory]
@@ -16,16 +20,28 @@ public sealed class RecordsSettingsTests
         result.Stderr.Trim().ShouldBe(message);
     }
 
-    [SkippableTheory]
-    [InlineData("serve")]
-    [InlineData("demo")]
-    public async Task A_server_on_postgresql_without_a_key_encryption_key_stops_at_start_saying_which_key_is_missing(string verb)
+    [SkippableFact]
+    public async Task The_demo_on_postgresql_without_a_key_encryption_key_stops_at_start_saying_which_key_is_missing()
     {
         await using var store = await TestStore.CreateAsync("postgres");
         // Stopped before it listens, whether or not the demo has sample records to import.
-        var result = await VigieProcess.RunAsync([verb, "--data", store.DataDirectory, "--store", store.Url, "--urls", $"http://127.0.0.1:{VigieProcess.FreePort()}"],
+        var result = await VigieProcess.RunAsync(["demo", "--data", store.DataDirectory, "--store", store.Url, "--urls", $"http://127.0.0.1:{VigieProcess.FreePort()}"],
             new Dictionary<string, string> { ["VIGIE_KEK"] = "" }, timeoutSeconds: 120);
         result.ExitCode.ShouldBe(2, result.ToString());
         result.Stderr.Trim().ShouldBe("vigie: no key-encryption key: give --kek-file FILE or VIGIE_KEK (base64 of 32 random bytes); records are encrypted at rest");
+    }
+
+    [SkippableFact]
+    public async Task A_server_on_postgresql_without_a_key_encryption_key_answers_fhir_requests_503_naming_the_missing_key()
+    {
+        await using var host = await RecordsHost.StartAsync("postgres", new Dictionary<string, string?> { ["kek"] = "" });
+        await host.SeedHierarchyAsync();
+        await host.AddUserAsync("dr.k", Vigie.Core.Identity.Roles.Clinician, "CHU-A");
+        var doctor = await host.FhirClientAsync("dr.k");
+        var (status, outcome) = await doctor.GetFhirAsync("/fhir/Patient/p1");
+        status.ShouldBe(503, "the node's configuration is at fault, not the clinician's request");
+        outcome.GetProperty("resourceType").GetString().ShouldBe("OperationOutcome");
+        outcome.Issues().ShouldContain("no key-encryption key");
+        (await host.LedgerAsync()).ShouldContain(e => e.Status == 503 && e.UserName == "dr.k", "the refused request is recorded");
     }
 }

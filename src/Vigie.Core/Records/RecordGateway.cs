@@ -430,7 +430,15 @@ public sealed partial class RecordGateway(VigieDbContext db, FhirResourceStore s
             CheckType(type);
             if (id is not null)
                 CheckId(id);
-            await keys.EnsureLoadedAsync(ct);
+            try
+            {
+                await keys.EnsureLoadedAsync(ct);
+            }
+            catch (VigieException e)
+            {
+                // No key-encryption key, or not the one the keys were wrapped with: the node's configuration is at fault, not the request.
+                throw new FhirException(503, "exception", $"patient records are not available on this node: {e.Message}");
+            }
             return await work();
         }
         catch (FhirException e)

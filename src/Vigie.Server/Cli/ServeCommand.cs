@@ -51,14 +51,19 @@ internal static class ServeCommand
             var applied = await StoreSession.MigrateAsync(app.Services.GetRequiredService<SchemaMigrator>(), store, ct);
             if (applied.Count > 0)
                 Console.WriteLine($"Store {store.Describe()}: applied {applied.Count} migration(s).");
-            // The key-encryption key is read now: without it every FHIR request would fail, each as if it were the caller's fault.
+            // The key-encryption key is read now. Without it the demo has no records to show, and stops; a server still
+            // collects and detects, and answers FHIR requests 503 until it is given one.
             try
             {
                 app.Services.GetRequiredService<Vigie.Core.Records.KeyEncryptionKeySource>().Read();
             }
-            catch (Vigie.Core.VigieException e)
+            catch (Vigie.Core.VigieException e) when (demo)
             {
                 throw new CliException(e.Message, ExitCodes.Usage);
+            }
+            catch (Vigie.Core.VigieException e)
+            {
+                await Console.Error.WriteLineAsync($"vigie: warning: {e.Message}; until then FHIR requests are answered 503");
             }
             if (demo)
             {
