@@ -23,7 +23,9 @@ for _ in $(seq "$rounds"); do
     out=$(wrk -t2 -c32 -d"${seconds}s" --latency -H "Authorization: Bearer $TOKEN" "$search$total")
     t1=$(fhir_ticks "$DEMO_PID")
     n=$(echo "$out" | awk '/requests in/ {print $1}')
-    printf '| %s | %s | %s | %s | %s µs |\n' "${total:+_total=none}${total:-counted}" "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
+    label=counted
+    if [ -n "$total" ]; then label=_total=none; fi
+    printf '| %s | %s | %s | %s | %s µs |\n' "$label" "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
       "$(echo "$out" | awk '$1=="50%" {print $2}')" "$(echo "$out" | awk '$1=="99%" {print $2}')" \
       "$(awk -v t=$((t1 - t0)) -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.0f", t / hz / n * 1e6}')"
   done

@@ -70,6 +70,29 @@ public sealed class BadInputTests
     }
 
     [SkippableFact]
+    public async Task Paths_and_methods_fhir_does_not_serve_are_answered_with_an_operation_outcome()
+    {
+        await using var host = await RecordsHost.StartAsync("sqlite");
+        var ward = await Ward.AdmitAsync(host);
+        foreach (var (method, url, status) in new[]
+        {
+            (HttpMethod.Get, $"/fhir/Patient/{ward.PatientId}/a/b/c", 404),
+            (HttpMethod.Patch, $"/fhir/Patient/{ward.PatientId}", 405),
+        })
+        {
+            using var response = await ward.Amrani.SendAsync(new HttpRequestMessage(method, url));
+            var body = await response.Content.ReadAsStringAsync();
+            ((int)response.StatusCode).ShouldBe(status, body);
+            response.Content.Headers.ContentType?.MediaType.ShouldBe("application/fhir+json", body);
+            body.ShouldContain("\"resourceType\":\"OperationOutcome\"");
+        }
+        // Elsewhere, problem details as before.
+        using var api = await ward.Amrani.GetAsync("/api/v1/no-such-thing");
+        api.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        api.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+    }
+
+    [SkippableFact]
     public async Task Oversized_bodies_bad_media_types_and_bad_tokens_are_refused_and_audited()
     {
         await using var host = await RecordsHost.StartAsync("sqlite");

@@ -263,31 +263,8 @@ public sealed class FhirApiTests
     public async Task A_patients_search_pages_newest_first_counts_all_and_leaves_out_deleted_resources(string provider)
     {
         await using var host = await RecordsHost.StartAsync(provider);
-        await host.SeedHierarchyAsync();
-        await host.AddUserAsync("dr.p", Roles.Clinician, "CHU-A");
-        var doctor = await host.FhirClientAsync("dr.p");
-        var (status, patient) = await doctor.SendAsync(HttpMethod.Post, "/fhir/Patient",
-            """{"resourceType":"Patient","name":[{"family":"Tazi","given":["Omar"]}],"gender":"male","birthDate":"1970-05-02"}""");
-        status.ShouldBe(201, patient.Issues());
-        var id = patient.GetProperty("id").GetString()!;
-        (status, var encounter) = await doctor.SendAsync(HttpMethod.Post, "/fhir/Encounter",
-            $$$"""{"resourceType":"Encounter","status":"in-progress","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"IMP"},"subject":{"reference":"Patient/{{{id}}}"},"period":{"start":"2026-11-20T08:00:00Z"}}""", Btg);
-        status.ShouldBe(201, encounter.Issues());
-        var observations = new List<string>();
-        foreach (var text in new[] { "first", "second", "third" })
-        {
-            (status, var observation) = await doctor.SendAsync(HttpMethod.Post, "/fhir/Observation",
-                $$$"""{"resourceType":"Observation","status":"final","code":{"text":"{{{text}}}"},"subject":{"reference":"Patient/{{{id}}}"}}""");
-            status.ShouldBe(201, observation.Issues());
-            observations.Add(observation.GetProperty("id").GetString()!);
-            await Task.Delay(5); // distinct last-updated instants
-        }
-        (status, _) = await doctor.SendAsync(HttpMethod.Delete, $"/fhir/Observation/{observations[1]}");
-        status.ShouldBe(204);
-
-        string Ids(JsonElement bundle) => string.Join(',', bundle.TryGetProperty("entry", out var entries)
-            ? entries.EnumerateArray().Select(e => e.GetProperty("resource").GetProperty("id").GetString()) : []);
-        bool Has(JsonElement bundle, string relation) => bundle.GetProperty("link").EnumerateArray().Any(l => l.GetProperty("relation").GetString() == relation);
+        var (doctor, id, observations) = await ThreeObservationsOneDeletedAsync(host);
+        int status;
 
         (status, var first) = await doctor.GetFhirAsync($"/fhir/Observation?patient={id}&_count=1");
         status.ShouldBe(200, first.Issues());
@@ -302,9 +279,16 @@ public sealed class FhirApiTests
         Has(second, "previous").ShouldBeTrue();
         (status, var all) = await doctor.GetFhirAsync($"/fhir/Observation?patient={id}");
         Ids(all).ShouldBe($"{observations[2]},{observations[0]}");
+    }
 
-        // _total=none: the same pages, no total, and the next page still announced exactly when there is one; on the
-        // patient's own path, on the general one (a sort by id) and on the ledger's AuditEvents.
+    [SkippableTheory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task A_search_with_total_none_pages_alike_without_a_total_and_announces_the_next_page_exactly(string provider)
+    {
+        // On the patient's own path, on the general one (a sort by id) and on the ledger's AuditEvents.
+        await using var host = await RecordsHost.StartAsync(provider);
+        var (doctor, id, observations) = await ThreeObservationsOneDeletedAsync(host);
+        int status;
         foreach (var (search, expected) in new[]
         {
             ($"/fhir/Observation?patient={id}", new[] { observations[2], observations[0] }),
@@ -330,8 +314,43 @@ public sealed class FhirApiTests
         audit.TryGetProperty("total", out _).ShouldBeFalse();
         audit.GetProperty("entry").GetArrayLength().ShouldBe(2);
         Has(audit, "next").ShouldBeTrue("dr.p has more than two ledger entries");
+        (status, var far) = await doctor.GetFhirAsync($"/fhir/Observation?patient={id}&_count=1&_offset={int.MaxValue}");
+        status.ShouldBe(200, far.Issues());
+        Has(far, "next").ShouldBeFalse("nothing follows the last possible offset");
         (status, var wrong) = await doctor.GetFhirAsync($"/fhir/Observation?patient={id}&_total=maybe");
         status.ShouldBe(400);
         wrong.Issues().ShouldContain("_total: 'maybe' must be none, estimate or accurate");
+    }
+
+    private static string Ids(JsonElement bundle) => string.Join(',', bundle.TryGetProperty("entry", out var entries)
+        ? entries.EnumerateArray().Select(e => e.GetProperty("resource").GetProperty("id").GetString()) : []);
+
+    private static bool Has(JsonElement bundle, string relation) => bundle.GetProperty("link").EnumerateArray().Any(l => l.GetProperty("relation").GetString() == relation);
+
+    /// <summary>A patient with three Observations, created a few milliseconds apart, the second one deleted.</summary>
+    private static async Task<(HttpClient Doctor, string PatientId, List<string> Observations)> ThreeObservationsOneDeletedAsync(VigieTestHost host)
+    {
+        await host.SeedHierarchyAsync();
+        await host.AddUserAsync("dr.p", Roles.Clinician, "CHU-A");
+        var doctor = await host.FhirClientAsync("dr.p");
+        var (status, patient) = await doctor.SendAsync(HttpMethod.Post, "/fhir/Patient",
+            """{"resourceType":"Patient","name":[{"family":"Tazi","given":["Omar"]}],"gender":"male","birthDate":"1970-05-02"}""");
+        status.ShouldBe(201, patient.Issues());
+        var id = patient.GetProperty("id").GetString()!;
+        (status, var encounter) = await doctor.SendAsync(HttpMethod.Post, "/fhir/Encounter",
+            $$$"""{"resourceType":"Encounter","status":"in-progress","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"IMP"},"subject":{"reference":"Patient/{{{id}}}"},"period":{"start":"2026-11-20T08:00:00Z"}}""", Btg);
+        status.ShouldBe(201, encounter.Issues());
+        var observations = new List<string>();
+        foreach (var text in new[] { "first", "second", "third" })
+        {
+            (status, var observation) = await doctor.SendAsync(HttpMethod.Post, "/fhir/Observation",
+                $$$"""{"resourceType":"Observation","status":"final","code":{"text":"{{{text}}}"},"subject":{"reference":"Patient/{{{id}}}"}}""");
+            status.ShouldBe(201, observation.Issues());
+            observations.Add(observation.GetProperty("id").GetString()!);
+            await Task.Delay(5); // distinct last-updated instants
+        }
+        (status, _) = await doctor.SendAsync(HttpMethod.Delete, $"/fhir/Observation/{observations[1]}");
+        status.ShouldBe(204);
+        return (doctor, id, observations);
     }
 }

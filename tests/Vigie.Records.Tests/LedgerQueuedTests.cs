@@ -78,6 +78,7 @@ public sealed class LedgerQueuedTests
         (await create).Status.ShouldBe(201);
         (await glass).Status.ShouldBe(200);
         await WaitUntilAsync(() => writer.Queued == 0, "the queued entry was committed");
+        writer.Waiting.ShouldBe(0, "every caller that waited for its entry was answered");
         var entries = (await LedgerAsync(host)).Skip(before).ToList();
         entries.Select(e => e.Action).ShouldBe(["read", "read", "create", "read"], ignoreOrder: true);
         entries.Count(e => e == ("read", ward.PatientId)).ShouldBe(2, "the two reads of the patient, each recorded once");
@@ -111,6 +112,7 @@ public sealed class LedgerQueuedTests
         await LedgerForgery.ExecuteAsync(admin, "ALTER TABLE audit_ledger_away RENAME TO audit_ledger");
         await WaitUntilAsync(() => writer.Queued == 0 && !writer.Failing, "the kept entries were committed once the ledger was back");
         await writer.AppendAsync(Read("p4"));
+        writer.Waiting.ShouldBe(0, "the refused caller and p4's were both answered");
 
         (await LedgerAsync(host)).Skip(before).Select(e => e.ResourceId).ShouldBe(["p0", "p1", "p2", "p3", "p4"]);
         await writer.CheckpointNowAsync();

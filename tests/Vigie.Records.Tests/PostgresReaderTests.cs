@@ -75,11 +75,13 @@ public sealed class PostgresReaderTests
             }
             host.Logs.All.ShouldContain("Store unavailable");
 
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var meanwhile = ward.Amrani.GetFhirAsync(read);
-            await Task.Delay(300);
+            await Task.Delay(1000);
             await Refuse(false);
             var (status, patient) = await meanwhile;
             status.ShouldBe(200, patient.Issues());
+            clock.Elapsed.ShouldBeGreaterThan(TimeSpan.FromMilliseconds(900), "the read was answered after the server took connections again, not before");
             patient.GetProperty("id").GetString().ShouldBe(ward.PatientId);
         }
         finally

@@ -41,7 +41,13 @@ public sealed class RecordsSettingsTests
         var (status, outcome) = await doctor.GetFhirAsync("/fhir/Patient/p1");
         status.ShouldBe(503, "the node's configuration is at fault, not the clinician's request");
         outcome.GetProperty("resourceType").GetString().ShouldBe("OperationOutcome");
-        outcome.Issues().ShouldContain("no key-encryption key");
-        (await host.LedgerAsync()).ShouldContain(e => e.Status == 503 && e.UserName == "dr.k", "the refused request is recorded");
+        outcome.Issues().ShouldContain("key-encryption key is missing");
+        (status, outcome) = await doctor.SendAsync(HttpMethod.Post, "/fhir", """
+            {"resourceType":"Bundle","type":"transaction","entry":[{"resource":{"resourceType":"Patient","name":[{"family":"Idrissi"}]},"request":{"method":"POST","url":"Patient"}}]}
+            """);
+        status.ShouldBe(503, outcome.Issues());
+        var ledger = await host.LedgerAsync();
+        ledger.Count(e => e.Status == 503 && e.UserName == "dr.k").ShouldBe(2, "both refused requests are recorded");
+        ledger.ShouldNotContain(e => e.Action == "create", "nothing was created, so no creation is recorded");
     }
 }

@@ -147,7 +147,7 @@ public sealed class FhirSearch(VigieDbContext db, FhirResourceStore store, Recor
         public static Page Of(List<StoredResource> rows, int? total, int offset, int count)
         {
             if (total is { } all)
-                return new Page(rows, all, count > 0 && offset + count < all);
+                return new Page(rows, all, count > 0 && (long)offset + count < all);
             var more = rows.Count > count;
             if (more)
                 rows.RemoveRange(count, rows.Count - count);

@@ -118,7 +118,7 @@ public sealed partial class RecordGateway
         // Uncounted (_total=none), one entry more than the page says whether another page follows.
         var asked = countAll || count == 0 ? count : count + 1;
         var entries = asked == 0 ? [] : await q.OrderByDescending(e => e.Seq).Skip(offset).Take(asked).ToListAsync(ct);
-        var more = total is { } all ? count > 0 && offset + count < all : entries.Count > count;
+        var more = total is { } all ? count > 0 && (long)offset + count < all : entries.Count > count;
         if (entries.Count > count)
             entries.RemoveRange(count, entries.Count - count);
         var establishmentNames = await EstablishmentNamesAsync(ct);

@@ -15,6 +15,7 @@ public sealed partial class RecordGateway
     {
         try
         {
+            await LoadKeysAsync(ct);
             var bundle = ParseResource(body, "Bundle");
             var type = bundle["type"]?.GetValue<string>();
             if (type == "batch")

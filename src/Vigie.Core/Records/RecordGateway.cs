@@ -423,6 +423,25 @@ public sealed partial class RecordGateway(VigieDbContext db, FhirResourceStore s
         return new FhirResult(status, body);
     }
 
+    /// <summary>What a client is told when the node cannot open the record keys; the operator is told why at start-up.</summary>
+    public const string KeysUnavailable = "patient records are not available on this node: its key-encryption key is missing or does not open the record keys";
+
+    /// <summary>
+    /// Loads the record keys. Without its key-encryption key, or with another one than the keys were wrapped with, the
+    /// node's configuration is at fault, not the request: 503, and nothing of the key's whereabouts in the answer.
+    /// </summary>
+    private async Task LoadKeysAsync(CancellationToken ct)
+    {
+        try
+        {
+            await keys.EnsureLoadedAsync(ct);
+        }
+        catch (VigieException)
+        {
+            throw new FhirException(503, "exception", KeysUnavailable);
+        }
+    }
+
     private async Task<FhirResult> Guarded(AccessSubject s, FhirRequestContext c, string action, string type, string? id, string? query, Func<Task<FhirResult>> work, CancellationToken ct)
     {
         try
@@ -430,15 +449,7 @@ public sealed partial class RecordGateway(VigieDbContext db, FhirResourceStore s
             CheckType(type);
             if (id is not null)
                 CheckId(id);
-            try
-            {
-                await keys.EnsureLoadedAsync(ct);
-            }
-            catch (VigieException e)
-            {
-                // No key-encryption key, or not the one the keys were wrapped with: the node's configuration is at fault, not the request.
-                throw new FhirException(503, "exception", $"patient records are not available on this node: {e.Message}");
-            }
+            await LoadKeysAsync(ct);
             return await work();
         }
         catch (FhirException e)

@@ -51,11 +51,12 @@ internal static class ServeCommand
             var applied = await StoreSession.MigrateAsync(app.Services.GetRequiredService<SchemaMigrator>(), store, ct);
             if (applied.Count > 0)
                 Console.WriteLine($"Store {store.Describe()}: applied {applied.Count} migration(s).");
-            // The key-encryption key is read now. Without it the demo has no records to show, and stops; a server still
-            // collects and detects, and answers FHIR requests 503 until it is given one.
+            // The record keys are opened now, with the key-encryption key. Without it (or with another one) the demo has no
+            // records to show, and stops; a server still collects and detects, and answers FHIR requests 503 until restarted
+            // with the right one.
             try
             {
-                app.Services.GetRequiredService<Vigie.Core.Records.KeyEncryptionKeySource>().Read();
+                await app.Services.GetRequiredService<Vigie.Core.Records.RecordKeyring>().EnsureLoadedAsync(ct);
             }
             catch (Vigie.Core.VigieException e) when (demo)
             {

@@ -24,15 +24,15 @@ internal sealed partial class ProblemHandler(IProblemDetailsService problems, IL
             JsonException j => (400, "Malformed JSON", j.Message),
             Vigie.Core.Audit.LedgerUnavailableException => (503, "Service unavailable", Vigie.Core.Audit.LedgerUnavailableException.Explanation),
             // A store that refuses or drops connections (a restart, a failover) after the retries: the client may try again.
-            System.Data.Common.DbException { IsTransient: true } or Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException =>
-                (503, "Service unavailable", StoreUnavailable),
+            // Any other database error (a deadlock, a timeout, a full disk) stays a fault of Vigie's, logged whole.
+            _ when Unreachable(exception) => (503, "Service unavailable", StoreUnavailable),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Client closed request", ""),
             _ => (500, "Internal error", "an unexpected error occurred; it has been logged"),
         };
         if (status == 500)
             LogUnexpected(logger, exception.GetType().Name, context.Request.Method, RouteOf(context), exception.StackTrace ?? "");
         else if (detail == StoreUnavailable)
-            LogStoreUnavailable(logger, exception.GetType().Name, context.Request.Method, RouteOf(context));
+            LogStoreUnavailable(logger, exception.GetType().Name, SqlState(exception) ?? "none", context.Request.Method, RouteOf(context));
         if (context.Response.HasStarted)
             return true;
         context.Response.StatusCode = status;
@@ -53,6 +53,26 @@ internal sealed partial class ProblemHandler(IProblemDetailsService problems, IL
     }
 
     private const string StoreUnavailable = "the store cannot be reached for the moment and the request was not completed; retry after the delay in Retry-After";
+
+    /// <summary>
+    /// Whether the store could not be reached at all: the connection refused or cut (a socket error), or PostgreSQL
+    /// turning connections away (class 08; 57P01–57P03 while it shuts down or starts up; 55000 for a database that
+    /// does not accept connections for the moment).
+    /// </summary>
+    private static bool Unreachable(Exception e) => e switch
+    {
+        Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException { InnerException: { } inner } => Unreachable(inner),
+        Npgsql.PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.SqlState is "57P01" or "57P02" or "57P03" or "55000",
+        Npgsql.NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException } => true,
+        _ => false,
+    };
+
+    private static string? SqlState(Exception e) => e switch
+    {
+        Npgsql.PostgresException p => p.SqlState,
+        { InnerException: { } inner } => SqlState(inner),
+        _ => null,
+    };
 
     private static string Describe(BadHttpRequestException e)
     {
@@ -88,8 +108,8 @@ internal sealed partial class ProblemHandler(IProblemDetailsService problems, IL
         (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
 
     // The exception's message is left out on purpose: it may quote request content.
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Store unavailable ({ExceptionType}) while handling {Method} {Route}; answered 503")]
-    private static partial void LogStoreUnavailable(ILogger logger, string exceptionType, string method, string route);
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Store unavailable ({ExceptionType}, SQL state {SqlState}) while handling {Method} {Route}; answered 503")]
+    private static partial void LogStoreUnavailable(ILogger logger, string exceptionType, string sqlState, string method, string route);
 
     [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unexpected {ExceptionType} while handling {Method} {Route}\n{StackTrace}")]
     private static partial void LogUnexpected(ILogger logger, string exceptionType, string method, string route, string stackTrace);

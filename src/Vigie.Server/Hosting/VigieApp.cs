@@ -98,7 +98,7 @@ internal static class VigieApp
 
         var app = builder.Build();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(StatusCodePage);
         app.Use(SecurityHeaders);
         app.UseStaticFiles();
         app.UseAuthentication();
@@ -117,6 +117,37 @@ internal static class VigieApp
         app.MapRazorPages();
         WebConsole.LiveEndpoints.Map(app);
         return app;
+    }
+
+    /// <summary>
+    /// An error answered without a body (no route matched, a method a route does not take): an OperationOutcome under
+    /// <c>/fhir</c>, problem details elsewhere.
+    /// </summary>
+    private static async Task StatusCodePage(Microsoft.AspNetCore.Diagnostics.StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        if (http.Request.Path.StartsWithSegments("/fhir", StringComparison.OrdinalIgnoreCase))
+        {
+            http.Response.ContentType = Fhir.FhirEndpoints.ContentType;
+            var what = http.Response.StatusCode switch
+            {
+                404 => "no FHIR interaction is served at this path",
+                405 => $"{http.Request.Method} is not a FHIR interaction at this path",
+                _ => $"the request was refused ({http.Response.StatusCode})",
+            };
+            await http.Response.Body.WriteAsync(Vigie.Core.Records.OperationOutcomes.Error(Vigie.Core.Records.OperationOutcomes.IssueType(http.Response.StatusCode), what));
+            return;
+        }
+        var written = await http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = { Status = http.Response.StatusCode },
+        });
+        if (!written)
+        {
+            http.Response.ContentType = "text/plain; charset=utf-8";
+            await http.Response.WriteAsync($"Status Code: {http.Response.StatusCode}; {Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(http.Response.StatusCode)}");
+        }
     }
 
     private static void AddAuthentication(IServiceCollection services)

@@ -88,9 +88,10 @@ public sealed class PostgresCurrentResourceReader : ICurrentResourceReader
     /// <summary>
     /// Runs a read on one of the reader's connections. Connections the server has closed since they were last used (a
     /// restart, a failover, an administrator ending sessions) fail at their first command: the pool's idle connections
-    /// are then dropped, since they are likely closed too, and the read runs again on a new one after a pause (0.2, 0.6
-    /// then 1.8 s), as EF Core's own retries do for the store's other queries: a server restarting refuses connections
-    /// for a moment. A read that still fails throws, and the client gets a 503 (the store is unavailable).
+    /// are then dropped, since they are likely closed too, and the read runs again on a new one at once. Should that fail
+    /// too, the server is likely restarting and refusing connections for a moment: two more attempts follow, after 0.5
+    /// then 1.5 s, as EF Core's own retries pause for the store's other queries. A read that still fails throws, and the
+    /// client gets a 503 (the store is unavailable).
     /// </summary>
     private async Task<T> WithConnectionAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken ct)
     {
@@ -102,17 +103,18 @@ public sealed class PostgresCurrentResourceReader : ICurrentResourceReader
                 await connection.OpenAsync(ct);
                 return await read(connection);
             }
-            // Not after a timeout: a slow server would only be asked again, and the caller kept waiting three times over.
+            // Not after a timeout: a slow server would only be asked again, and the caller kept waiting once per attempt.
             catch (NpgsqlException e) when (e.IsTransient && e.InnerException is not TimeoutException && attempt < Attempts && !ct.IsCancellationRequested)
             {
                 await using (var pool = new NpgsqlConnection(_connectionString))
                     NpgsqlConnection.ClearPool(pool);
-                await Task.Delay(FirstPause * Math.Pow(3, attempt - 1), ct);
+                if (attempt > 1)
+                    await Task.Delay(FirstPause * Math.Pow(3, attempt - 2), ct);
             }
         }
     }
 
     private const int Attempts = 4;
 
-    private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(500);
 }
