@@ -133,7 +133,14 @@ public sealed class TokenTests
         detail.ShouldContain("BytePositionInLine");
 
         var huge = new string('x', 2 * 1024 * 1024);
-        var oversized = await host.Client.PostAsync("/api/v1/auth/token", new StringContent($"{{\"username\":\"{huge}\"}}", Encoding.UTF8, "application/json"));
+        // Expect: 100-continue lets the server refuse on the announced length before the body is sent; without it the
+        // refusal could race the upload and the client see a broken pipe instead of the answer.
+        using var tooLarge = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/token")
+        {
+            Content = new StringContent($"{{\"username\":\"{huge}\"}}", Encoding.UTF8, "application/json"),
+        };
+        tooLarge.Headers.ExpectContinue = true;
+        var oversized = await host.Client.SendAsync(tooLarge);
         oversized.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
 
         var wrongType = await host.Client.PostAsync("/api/v1/auth/token", new StringContent("username=a", Encoding.UTF8, "application/x-www-form-urlencoded"));
