@@ -26,6 +26,35 @@ public sealed record FhirSearchQuery(
     /// <summary>The parameters that control results rather than filter them.</summary>
     public static readonly string[] ControlParameters = ["_count", "_sort", "_offset", "_format", "_total"];
 
+    /// <summary>
+    /// Whether a search with this <c>_total</c> counts every match: none leaves the total out of the bundle and nothing is
+    /// counted; an estimate is the exact count. A value that is none of the three is added to <paramref name="problems"/>.
+    /// </summary>
+    public static bool CountsAll(string total, List<string> problems)
+    {
+        if (total is not ("none" or "estimate" or "accurate"))
+            problems.Add($"_total: '{total}' must be none, estimate or accurate");
+        return total != "none";
+    }
+
+    /// <summary>How many rows to ask the store for: one more than the page when the search is not counted.</summary>
+    public static int Asked(int count, bool countAll) => countAll || count == 0 ? count : count + 1;
+
+    /// <summary>
+    /// Whether another page follows the <paramref name="count"/> rows from <paramref name="offset"/>. Uncounted, the
+    /// store was asked one row more than the page holds (<see cref="Asked"/>): whether it came says so, and it is
+    /// taken off <paramref name="rows"/>.
+    /// </summary>
+    public static bool MoreAfter<T>(List<T> rows, int? total, int offset, int count)
+    {
+        if (total is { } all)
+            return count > 0 && (long)offset + count < all;
+        var more = rows.Count > count;
+        if (more)
+            rows.RemoveRange(count, rows.Count - count);
+        return more;
+    }
+
     /// <summary>The parameter names used, for the ledger (never their values).</summary>
     public string Names => string.Join(',', Parameters.Select(p => p.Parameter.Name)
         .Concat(Ids.Count > 0 ? ["_id"] : []).Concat(LastUpdated.Count > 0 ? ["_lastUpdated"] : []).Distinct());
@@ -57,10 +86,7 @@ public sealed record FhirSearchQuery(
                         problems.Add($"_offset: '{value}' must be a non-negative number");
                     continue;
                 case "_total":
-                    // none: no total in the bundle, and nothing counted. An estimate is the exact count.
-                    if (value is not ("none" or "estimate" or "accurate"))
-                        problems.Add($"_total: '{value}' must be none, estimate or accurate");
-                    countAll = value != "none";
+                    countAll = CountsAll(value, problems);
                     continue;
                 case "_sort":
                     var key = value.TrimStart('-');
@@ -140,23 +166,10 @@ public sealed class FhirSearch(VigieDbContext db, FhirResourceStore store, Recor
     /// <summary>A page of results; <paramref name="Total"/> is null when the search was not counted (<c>_total=none</c>).</summary>
     public sealed record Page(List<StoredResource> Rows, int? Total, bool More)
     {
-        /// <summary>
-        /// The page of <paramref name="count"/> rows from <paramref name="offset"/>. Uncounted, the query asked for one row
-        /// more than the page holds: whether it came is whether another page follows.
-        /// </summary>
-        public static Page Of(List<StoredResource> rows, int? total, int offset, int count)
-        {
-            if (total is { } all)
-                return new Page(rows, all, count > 0 && (long)offset + count < all);
-            var more = rows.Count > count;
-            if (more)
-                rows.RemoveRange(count, rows.Count - count);
-            return new Page(rows, null, more);
-        }
+        /// <summary>The page of <paramref name="count"/> rows from <paramref name="offset"/>, as <see cref="FhirSearchQuery.MoreAfter"/> trims it.</summary>
+        public static Page Of(List<StoredResource> rows, int? total, int offset, int count) =>
+            new(rows, total, FhirSearchQuery.MoreAfter(rows, total, offset, count));
     }
-
-    /// <summary>How many rows to ask for: one more than the page when the search is not counted.</summary>
-    private static int Asked(int count, bool countAll) => countAll || count == 0 ? count : count + 1;
 
     private sealed record PatientQueries(
         Func<VigieDbContext, string, string, CancellationToken, Task<int>> Count,
@@ -176,7 +189,7 @@ public sealed class FhirSearch(VigieDbContext db, FhirResourceStore store, Recor
 
     private async Task<Page> RunForPatientAsync(string type, string patient, int offset, int count, bool countAll, CancellationToken ct)
     {
-        var asked = Asked(count, countAll);
+        var asked = FhirSearchQuery.Asked(count, countAll);
         // The store's own reader when it has one: EF's count and page queries (the context, the statements parsed
         // again on every search) were the largest share of a search's CPU (bench/fhir/run.sh, perf).
         if (current is not null)
@@ -298,7 +311,7 @@ public sealed class FhirSearch(VigieDbContext db, FhirResourceStore store, Recor
                 : q.OrderBy(r => dates.Where(i => i.ResourceId == r.Id).Min(i => i.Low));
             ordered = ordered.ThenBy(r => r.Id);
         }
-        var asked = Asked(query.Count, query.CountAll);
+        var asked = FhirSearchQuery.Asked(query.Count, query.CountAll);
         var rows = asked == 0 ? [] : await ordered.Skip(query.Offset).Take(asked).ToListAsync(ct);
         return Page.Of(rows, total, query.Offset, query.Count);
     }

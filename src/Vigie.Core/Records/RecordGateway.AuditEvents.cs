@@ -99,9 +99,7 @@ public sealed partial class RecordGateway
                         problems.Add($"_offset: '{value}' must be a non-negative number");
                     break;
                 case "_total":
-                    if (value is not ("none" or "estimate" or "accurate"))
-                        problems.Add($"_total: '{value}' must be none, estimate or accurate");
-                    countAll = value != "none";
+                    countAll = FhirSearchQuery.CountsAll(value, problems);
                     break;
             }
         }
@@ -115,12 +113,9 @@ public sealed partial class RecordGateway
             q = q.Where(e => e.PatientId == patient);
         q = Visible(q, s, await ScopeAsync(s, ct), await EstablishmentCodesAsync());
         int? total = countAll ? await q.CountAsync(ct) : null;
-        // Uncounted (_total=none), one entry more than the page says whether another page follows.
-        var asked = countAll || count == 0 ? count : count + 1;
+        var asked = FhirSearchQuery.Asked(count, countAll);
         var entries = asked == 0 ? [] : await q.OrderByDescending(e => e.Seq).Skip(offset).Take(asked).ToListAsync(ct);
-        var more = total is { } all ? count > 0 && (long)offset + count < all : entries.Count > count;
-        if (entries.Count > count)
-            entries.RemoveRange(count, entries.Count - count);
+        var more = FhirSearchQuery.MoreAfter(entries, total, offset, count);
         var establishmentNames = await EstablishmentNamesAsync(ct);
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, FhirJson.WriterOptions))

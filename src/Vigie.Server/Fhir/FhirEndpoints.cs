@@ -13,6 +13,16 @@ namespace Vigie.Server.Fhir;
 internal static class FhirEndpoints
 {
     public const string ContentType = "application/fhir+json; charset=utf-8";
+
+    /// <summary>Whether a request is under <c>/fhir</c>, where every answer, errors included, is FHIR.</summary>
+    public static bool IsFhir(HttpContext http) => http.Request.Path.StartsWithSegments("/fhir", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>An error answered outside the endpoints (an exception, no route): an OperationOutcome of the response's status.</summary>
+    public static async Task WriteErrorAsync(HttpContext http, string message, CancellationToken ct = default)
+    {
+        http.Response.ContentType = ContentType;
+        await http.Response.Body.WriteAsync(OperationOutcomes.Error(OperationOutcomes.IssueType(http.Response.StatusCode), message), ct);
+    }
     /// <summary>Transaction bundles (a patient's whole record) may be large; single resources are not.</summary>
     public const long BundleLimit = 32L * 1024 * 1024;
     public const long ResourceLimit = 4L * 1024 * 1024;

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Vigie.Core;
-using Vigie.Core.Records;
 
 namespace Vigie.Server.Hosting;
 
@@ -38,10 +37,9 @@ internal sealed partial class ProblemHandler(IProblemDetailsService problems, IL
         context.Response.StatusCode = status;
         if (status == 503)
             context.Response.Headers.RetryAfter = "5";
-        if (context.Request.Path.StartsWithSegments("/fhir", StringComparison.OrdinalIgnoreCase))
+        if (Fhir.FhirEndpoints.IsFhir(context))
         {
-            context.Response.ContentType = Vigie.Server.Fhir.FhirEndpoints.ContentType;
-            await context.Response.Body.WriteAsync(OperationOutcomes.Error(OperationOutcomes.IssueType(status), detail.Length > 0 ? detail : title), ct);
+            await Fhir.FhirEndpoints.WriteErrorAsync(context, detail.Length > 0 ? detail : title, ct);
             return true;
         }
         return await problems.TryWriteAsync(new ProblemDetailsContext

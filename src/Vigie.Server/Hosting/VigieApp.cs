@@ -126,16 +126,14 @@ internal static class VigieApp
     private static async Task StatusCodePage(Microsoft.AspNetCore.Diagnostics.StatusCodeContext context)
     {
         var http = context.HttpContext;
-        if (http.Request.Path.StartsWithSegments("/fhir", StringComparison.OrdinalIgnoreCase))
+        if (Fhir.FhirEndpoints.IsFhir(http))
         {
-            http.Response.ContentType = Fhir.FhirEndpoints.ContentType;
-            var what = http.Response.StatusCode switch
+            await Fhir.FhirEndpoints.WriteErrorAsync(http, http.Response.StatusCode switch
             {
                 404 => "no FHIR interaction is served at this path",
                 405 => $"{http.Request.Method} is not a FHIR interaction at this path",
                 _ => $"the request was refused ({http.Response.StatusCode})",
-            };
-            await http.Response.Body.WriteAsync(Vigie.Core.Records.OperationOutcomes.Error(Vigie.Core.Records.OperationOutcomes.IssueType(http.Response.StatusCode), what));
+            });
             return;
         }
         var written = await http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
