@@ -46,3 +46,27 @@ fhir_settle() {
   done
   awk -v t=$(( $(fhir_ticks "$1") - start )) -v hz="$hz" 'BEGIN {printf "%.1f", t/hz}'
 }
+
+# fhir_run NAME PID PORT PATH: one measured wrk run ($seconds, $connections, after $warmup seconds of the same requests
+# and a wait until idle) with $token; prints a table row without its end (callers add the CPU spent after the run).
+fhir_run() {
+  local out load before after hz
+  hz=$(getconf CLK_TCK)
+  if [ "$warmup" -gt 0 ]; then
+    wrk -t2 -c"$connections" -d"${warmup}s" -H "Authorization: Bearer $token" "http://127.0.0.1:$3$4" >/dev/null
+    fhir_settle "$2" >/dev/null
+  fi
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  before=$(fhir_ticks "$2")
+  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$3$4")
+  after=$(fhir_ticks "$2")
+  local rps p50 p99 errors requests cpu
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
+  requests=$(echo "$out" | awk '/requests in/ {print $1}')
+  # The server's own CPU per request during the run (both cores are shared with wrk and other work).
+  cpu=$(awk -v t=$((after - before)) -v hz="$hz" -v n="$requests" 'BEGIN {printf "%.0f", (n > 0 ? t / hz / n * 1e6 : 0)}')
+  printf '| %s | %s | %s | %s | %s | %s µs | %s |' "$1" "$rps" "$p50" "$p99" "${errors:-0}" "$cpu" "$load"
+}

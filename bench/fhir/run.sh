@@ -36,32 +36,11 @@ pids+=($!)
 until curl -sf "http://127.0.0.1:$bare_port$read_path" >/dev/null 2>&1; do sleep 0.2; done
 before=$(dotnet .vigie/bin/vigie.dll audit verify --data "$data" 2>/dev/null | grep -o '[0-9]* entries' | head -1 || true)
 
-hz=$(getconf CLK_TCK)
-run() { # name pid port path
-  local out load before after
-  if [ "$warmup" -gt 0 ]; then
-    wrk -t2 -c"$connections" -d"${warmup}s" -H "Authorization: Bearer $token" "http://127.0.0.1:$3$4" >/dev/null
-    fhir_settle "$2" >/dev/null
-  fi
-  load=$(cut -d' ' -f1 /proc/loadavg)
-  before=$(fhir_ticks "$2")
-  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$3$4")
-  after=$(fhir_ticks "$2")
-  local rps p50 p99 errors requests cpu
-  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
-  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
-  errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
-  requests=$(echo "$out" | awk '/requests in/ {print $1}')
-  # The server's own CPU per request during the run (both cores are shared with wrk and other work).
-  cpu=$(awk -v t=$((after - before)) -v hz="$hz" -v n="$requests" 'BEGIN {printf "%.0f", (n > 0 ? t / hz / n * 1e6 : 0)}')
-  printf '| %s | %s | %s | %s | %s | %s µs | %s |' "$1" "$rps" "$p50" "$p99" "${errors:-0}" "$cpu" "$load"
-}
 echo "| endpoint | requests/s | p50 | p99 | non-2xx | server CPU/request | load (1 min) before | CPU s after the run |"
 echo "|---|---|---|---|---|---|---|---|"
-run "bare app: GET Patient/{id}" "${pids[1]}" $bare_port "$read_path"; echo " $(fhir_settle "${pids[1]}") |"
-run "Vigie: GET Patient/{id} (decided, audited, decrypted)" "${pids[0]}" $vigie_port "$read_path"; echo " $(fhir_settle "${pids[0]}") |"
-run "bare app: GET Observation?patient=…&_count=10" "${pids[1]}" $bare_port "$search_path"; echo " $(fhir_settle "${pids[1]}") |"
-run "Vigie: GET Observation?patient=…&_count=10" "${pids[0]}" $vigie_port "$search_path"; echo " $(fhir_settle "${pids[0]}") |"
+fhir_run "bare app: GET Patient/{id}" "${pids[1]}" $bare_port "$read_path"; echo " $(fhir_settle "${pids[1]}") |"
+fhir_run "Vigie: GET Patient/{id} (decided, audited, decrypted)" "${pids[0]}" $vigie_port "$read_path"; echo " $(fhir_settle "${pids[0]}") |"
+fhir_run "bare app: GET Observation?patient=…&_count=10" "${pids[1]}" $bare_port "$search_path"; echo " $(fhir_settle "${pids[1]}") |"
+fhir_run "Vigie: GET Observation?patient=…&_count=10" "${pids[0]}" $vigie_port "$search_path"; echo " $(fhir_settle "${pids[0]}") |"
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 echo "ledger before: $before; after: $(dotnet .vigie/bin/vigie.dll audit verify --data "$data" | sed 's/Ledger intact: //')"

@@ -104,6 +104,24 @@ public sealed class FhirApiTests
     }
 
     [SkippableFact]
+    public async Task The_capability_statement_names_the_address_it_was_asked_at()
+    {
+        await using var host = await RecordsHost.StartAsync("sqlite");
+        async Task<string> UrlAsync(string hostName)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/fhir/metadata");
+            request.Headers.Host = hostName;
+            using var response = await host.Client.SendAsync(request);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("implementation").GetProperty("url").GetString()!;
+        }
+        // The statement is kept between requests: asked under another name, it is built again for that name.
+        (await UrlAsync("vigie.chu-rabat.ma")).ShouldBe("http://vigie.chu-rabat.ma/fhir");
+        (await UrlAsync("vigie.chu-rabat.ma")).ShouldBe("http://vigie.chu-rabat.ma/fhir");
+        (await UrlAsync("vigie.sante.ma:8443")).ShouldBe("http://vigie.sante.ma:8443/fhir");
+    }
+
+    [SkippableFact]
     public async Task The_capability_statement_lists_exactly_the_types_and_parameters_served()
     {
         await using var host = await RecordsHost.StartAsync("sqlite");

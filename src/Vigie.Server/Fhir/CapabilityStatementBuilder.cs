@@ -9,7 +9,25 @@ internal static class CapabilityStatementBuilder
 {
     private static readonly string[] Interactions = ["read", "vread", "update", "delete", "history-instance", "create", "search-type"];
 
-    public static byte[] Build(string baseUrl)
+    /// <summary>The last statement built and its base URL: the same answer for every caller of one address.</summary>
+    private static Built? s_last;
+
+    private sealed record Built(string BaseUrl, byte[] Body);
+
+    /// <summary>
+    /// The statement for <paramref name="baseUrl"/>, built again only when the base URL differs from the last one's (a
+    /// node answers under one or two names). Callers write it and never change it.
+    /// </summary>
+    public static byte[] For(string baseUrl)
+    {
+        if (Volatile.Read(ref s_last) is { } last && last.BaseUrl == baseUrl)
+            return last.Body;
+        var body = Build(baseUrl);
+        Volatile.Write(ref s_last, new Built(baseUrl, body));
+        return body;
+    }
+
+    private static byte[] Build(string baseUrl)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, FhirJson.WriterOptions))

@@ -30,7 +30,7 @@ internal static class FhirEndpoints
     public static void Map(WebApplication app)
     {
         var fhir = app.MapGroup("/fhir").WithTags("FHIR");
-        fhir.MapGet("/metadata", (HttpContext http) => Write(http, new FhirResult(200, CapabilityStatementBuilder.Build($"{http.Request.Scheme}://{http.Request.Host}/fhir"))))
+        fhir.MapGet("/metadata", (HttpContext http) => Write(http, new FhirResult(200, CapabilityStatementBuilder.For($"{http.Request.Scheme}://{http.Request.Host}/fhir"))))
             .AllowPublic().WithSummary("The CapabilityStatement: resources, interactions and search parameters supported.");
         fhir.MapPost("/", (HttpContext http, RecordGateway gateway, CancellationToken ct) =>
                 Run(http, BundleLimit, async (s, c, body) => await gateway.BundleAsync(s, c, body!, ct)))

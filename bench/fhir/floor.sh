@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# What the speed goal of the records gateway leaves for Vigie's own work: the same requests as bench/fhir/run.sh,
+# side by side, against the bare app (fixed bytes), against the floor app (bench/fhir/FloorFhir: the same
+# resources read from encrypted SQLite rows, each request's ledger entry chained and not written, queued, or
+# committed before the answer, in the resources' database file or in one of its own; no token, no decision, no
+# privacy or detection work) and against Vigie.
+# Usage: bench/fhir/floor.sh [seconds] [connections] [warm-up seconds]
+#   VIGIE_LEDGER_ACKNOWLEDGE=queued bench/fhir/floor.sh …: Vigie's reads answered once their entry is queued
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds="${1:-10}"
+connections="${2:-32}"
+warmup="${3:-5}"
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 3; }
+./vigie version >/dev/null
+for app in BareFhir FloorFhir; do dotnet build "bench/fhir/$app" -c Release -nologo -v q -clp:ErrorsOnly >/dev/null; done
+data=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$data"; }
+trap cleanup EXIT
+source bench/fhir/demo.sh
+fhir_demo .vigie/bin/vigie.dll "$data" 18182
+pids+=("$DEMO_PID")
+token="$TOKEN"
+read_path=$(fhir_path read)
+search_path=$(fhir_path search)
+curl -sf "http://127.0.0.1:18182$read_path" -H "Authorization: Bearer $token" >"$data/patient.json"
+curl -sf "http://127.0.0.1:18182$search_path" -H "Authorization: Bearer $token" >"$data/search.json"
+dotnet bench/fhir/BareFhir/bin/Release/net10.0/BareFhir.dll "$data/patient.json" "$data/search.json" "http://127.0.0.1:18183" >/dev/null 2>&1 &
+pids+=($!)
+ports=(18184 18185 18186 18187 18188)
+modes=(none queued committed queued committed)
+files=(same same same own own)
+floors=(0 1 2 3 4)
+for i in "${floors[@]}"; do
+  mkdir "$data/floor$i"
+  dotnet bench/fhir/FloorFhir/bin/Release/net10.0/FloorFhir.dll "$data/patient.json" "$data/search.json" "http://127.0.0.1:${ports[$i]}" \
+    "$data/floor$i" "${modes[$i]}" "${files[$i]}" >"$data/floor$i.log" 2>&1 &
+  pids+=($!)
+done
+for port in 18183 "${ports[@]}"; do
+  for path in "$read_path" "$search_path"; do
+    until curl -sf "http://127.0.0.1:$port$path" >"$data/answer" 2>/dev/null; do sleep 0.2; done
+  done
+done
+cmp -s <(curl -sf "http://127.0.0.1:18184$read_path") "$data/patient.json" || { echo "the floor app's Patient differs from Vigie's" >&2; exit 1; }
+
+echo "| server | request | requests/s | p50 | p99 | non-2xx | server CPU/request | load (1 min) before | CPU s after the run |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for kind in read search; do
+  if [ "$kind" = read ]; then path="$read_path"; label="GET Patient/{id}"; else path="$search_path"; label="GET Observation?patient=…&_count=10"; fi
+  fhir_run "bare app | $label" "${pids[1]}" 18183 "$path"; echo " $(fhir_settle "${pids[1]}") |"
+  for i in "${floors[@]}"; do
+    where=""; [ "${files[$i]}" = own ] && where=", own file"
+    fhir_run "floor, ledger ${modes[$i]}$where | $label" "${pids[$((i + 2))]}" "${ports[$i]}" "$path"; echo " $(fhir_settle "${pids[$((i + 2))]}") |"
+  done
+  fhir_run "Vigie (${VIGIE_LEDGER_ACKNOWLEDGE:-committed}) | $label" "${pids[0]}" 18182 "$path"; echo " $(fhir_settle "${pids[0]}") |"
+done
