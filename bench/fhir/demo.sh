@@ -70,3 +70,12 @@ fhir_run() {
   cpu=$(awk -v t=$((after - before)) -v hz="$hz" -v n="$requests" 'BEGIN {printf "%.0f", (n > 0 ? t / hz / n * 1e6 : 0)}')
   printf '| %s | %s | %s | %s | %s | %s µs | %s |' "$1" "$rps" "$p50" "$p99" "${errors:-0}" "$cpu" "$load"
 }
+
+# fhir_measure NAME PID PORT PATH: fhir_run, then the CPU the server spends until idle, with every other process of
+# $pids paused (SIGSTOP) meanwhile: Vigie's demo traffic and pipeline take nothing from the server measured.
+fhir_measure() {
+  local p
+  for p in "${pids[@]}"; do [ "$p" = "$2" ] || kill -STOP "$p"; done
+  fhir_run "$1" "$2" "$3" "$4"; echo " $(fhir_settle "$2") |"
+  for p in "${pids[@]}"; do kill -CONT "$p"; done
+}

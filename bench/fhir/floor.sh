@@ -3,7 +3,8 @@
 # side by side, against the bare app (fixed bytes), against the floor app (bench/fhir/FloorFhir: the same
 # resources read from encrypted SQLite rows, each request's ledger entry chained and not written, queued, or
 # committed before the answer, in the resources' database file or in one of its own; no token, no decision, no
-# privacy or detection work) and against Vigie.
+# privacy or detection work) and against Vigie. Every server but the one measured is paused (SIGSTOP), so that
+# Vigie's demo traffic and pipeline take nothing from the others.
 # Usage: bench/fhir/floor.sh [seconds] [connections] [warm-up seconds]
 #   VIGIE_LEDGER_ACKNOWLEDGE=queued bench/fhir/floor.sh …: Vigie's reads answered once their entry is queued
 set -euo pipefail
@@ -13,10 +14,14 @@ connections="${2:-32}"
 warmup="${3:-5}"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 3; }
 ./vigie version >/dev/null
-for app in BareFhir FloorFhir; do dotnet build "bench/fhir/$app" -c Release -nologo -v q -clp:ErrorsOnly >/dev/null; done
+for app in BareFhir FloorFhir; do dotnet build "bench/fhir/$app" -c Release -nologo -v q "-clp:ErrorsOnly;NoSummary" >&2; done
 data=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$data"; }
+cleanup() {
+  for p in "${pids[@]}"; do kill -CONT "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$data"
+}
 trap cleanup EXIT
 source bench/fhir/demo.sh
 fhir_demo .vigie/bin/vigie.dll "$data" 18182
@@ -31,28 +36,32 @@ pids+=($!)
 ports=(18184 18185 18186 18187 18188)
 modes=(none queued committed queued committed)
 files=(same same same own own)
-floors=(0 1 2 3 4)
-for i in "${floors[@]}"; do
+for i in "${!ports[@]}"; do
   mkdir "$data/floor$i"
   dotnet bench/fhir/FloorFhir/bin/Release/net10.0/FloorFhir.dll "$data/patient.json" "$data/search.json" "http://127.0.0.1:${ports[$i]}" \
     "$data/floor$i" "${modes[$i]}" "${files[$i]}" >"$data/floor$i.log" 2>&1 &
   pids+=($!)
 done
-for port in 18183 "${ports[@]}"; do
-  for path in "$read_path" "$search_path"; do
-    until curl -sf "http://127.0.0.1:$port$path" >"$data/answer" 2>/dev/null; do sleep 0.2; done
+# Each floor answers both requests with Vigie's bytes (its own port in the links instead of Vigie's).
+for i in "${!ports[@]}"; do
+  until curl -sf "http://127.0.0.1:${ports[$i]}$read_path" >/dev/null 2>&1; do
+    if ! kill -0 "${pids[$((i + 2))]}" 2>/dev/null; then echo "floor $i stopped:" >&2; tail -5 "$data/floor$i.log" >&2; exit 1; fi
+    sleep 0.2
   done
+  curl -sf "http://127.0.0.1:${ports[$i]}$read_path" | cmp -s - "$data/patient.json" || { echo "floor $i: the Patient differs from Vigie's" >&2; exit 1; }
+  curl -sf "http://127.0.0.1:${ports[$i]}$search_path" | sed "s/127.0.0.1:${ports[$i]}/127.0.0.1:18182/g" | cmp -s - "$data/search.json" ||
+    { echo "floor $i: the search differs from Vigie's" >&2; exit 1; }
 done
-cmp -s <(curl -sf "http://127.0.0.1:18184$read_path") "$data/patient.json" || { echo "the floor app's Patient differs from Vigie's" >&2; exit 1; }
-
+until curl -sf "http://127.0.0.1:18183$read_path" >/dev/null 2>&1; do sleep 0.2; done
 echo "| server | request | requests/s | p50 | p99 | non-2xx | server CPU/request | load (1 min) before | CPU s after the run |"
 echo "|---|---|---|---|---|---|---|---|---|"
 for kind in read search; do
   if [ "$kind" = read ]; then path="$read_path"; label="GET Patient/{id}"; else path="$search_path"; label="GET Observation?patient=…&_count=10"; fi
-  fhir_run "bare app | $label" "${pids[1]}" 18183 "$path"; echo " $(fhir_settle "${pids[1]}") |"
-  for i in "${floors[@]}"; do
-    where=""; [ "${files[$i]}" = own ] && where=", own file"
-    fhir_run "floor, ledger ${modes[$i]}$where | $label" "${pids[$((i + 2))]}" "${ports[$i]}" "$path"; echo " $(fhir_settle "${pids[$((i + 2))]}") |"
+  fhir_measure "bare app | $label" "${pids[1]}" 18183 "$path"
+  for i in "${!ports[@]}"; do
+    entry="no ledger entry"; [ "${modes[$i]}" = none ] || entry="entry ${modes[$i]}"
+    [ "${files[$i]}" = own ] && entry="$entry, ledger in its own file"
+    fhir_measure "floor, $entry | $label" "${pids[$((i + 2))]}" "${ports[$i]}" "$path"
   done
-  fhir_run "Vigie (${VIGIE_LEDGER_ACKNOWLEDGE:-committed}) | $label" "${pids[0]}" 18182 "$path"; echo " $(fhir_settle "${pids[0]}") |"
+  fhir_measure "Vigie (${VIGIE_LEDGER_ACKNOWLEDGE:-committed}) | $label" "${pids[0]}" 18182 "$path"
 done

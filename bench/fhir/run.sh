@@ -16,12 +16,12 @@ connections="${2:-32}"
 warmup="${3:-5}"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 3; }
 ./vigie version >/dev/null
-dotnet build bench/fhir/BareFhir -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
+dotnet build bench/fhir/BareFhir -c Release -nologo -v q "-clp:ErrorsOnly;NoSummary" >&2
 data=$(mktemp -d)
 vigie_port=18180
 bare_port=18181
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$data"; }
+cleanup() { for p in "${pids[@]}"; do kill -CONT "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done; rm -rf "$data"; }
 trap cleanup EXIT
 source bench/fhir/demo.sh
 fhir_demo .vigie/bin/vigie.dll "$data" "$vigie_port"
@@ -38,9 +38,9 @@ before=$(dotnet .vigie/bin/vigie.dll audit verify --data "$data" 2>/dev/null | g
 
 echo "| endpoint | requests/s | p50 | p99 | non-2xx | server CPU/request | load (1 min) before | CPU s after the run |"
 echo "|---|---|---|---|---|---|---|---|"
-fhir_run "bare app: GET Patient/{id}" "${pids[1]}" $bare_port "$read_path"; echo " $(fhir_settle "${pids[1]}") |"
-fhir_run "Vigie: GET Patient/{id} (decided, audited, decrypted)" "${pids[0]}" $vigie_port "$read_path"; echo " $(fhir_settle "${pids[0]}") |"
-fhir_run "bare app: GET Observation?patient=…&_count=10" "${pids[1]}" $bare_port "$search_path"; echo " $(fhir_settle "${pids[1]}") |"
-fhir_run "Vigie: GET Observation?patient=…&_count=10" "${pids[0]}" $vigie_port "$search_path"; echo " $(fhir_settle "${pids[0]}") |"
+fhir_measure "bare app: GET Patient/{id}" "${pids[1]}" $bare_port "$read_path"
+fhir_measure "Vigie: GET Patient/{id} (decided, audited, decrypted)" "${pids[0]}" $vigie_port "$read_path"
+fhir_measure "bare app: GET Observation?patient=…&_count=10" "${pids[1]}" $bare_port "$search_path"
+fhir_measure "Vigie: GET Observation?patient=…&_count=10" "${pids[0]}" $vigie_port "$search_path"
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 echo "ledger before: $before; after: $(dotnet .vigie/bin/vigie.dll audit verify --data "$data" | sed 's/Ledger intact: //')"

@@ -1,10 +1,11 @@
 // The floor of bench/fhir/floor.sh: GET /fhir/Patient/{id} and GET /fhir/Observation?patient=…&_count=N answered
 // from SQLite rows encrypted with AES-256-GCM, each request's ledger entry (Vigie's columns and indexes) chained by
-// SHA-256 and committed in the same file before the answer (or only queued, or not written). Nothing else: no token,
-// no decision, no privacy monitoring, no detection. The resources are those Vigie answered (captured by floor.sh):
-// the patient, the page of Observations, and as many more Observations of the patient as the page's total says.
-// Where a choice was open, the floor takes the cheaper one: with entries only queued, the writer commits at most every
-// 10 ms, since no answer waits for it.
+// SHA-256 and committed before the answer (or only queued, or not written). Nothing else: no token, no decision, no
+// privacy monitoring, no detection, no outbox. The resources are those Vigie answered (captured by floor.sh): the
+// patient, the page of Observations, and as many more Observations of the patient as the page's total says.
+// Where a choice was open, the floor takes the cheaper one: it reads only the columns a decision would need, keeps
+// the chain's head in memory, leaves checkpoints of the write-ahead log to another connection, and, with entries
+// only queued, commits at most every 10 ms, since no answer waits for it.
 // Usage: FloorFhir PATIENT_FILE SEARCH_FILE URL DATA_DIR committed|queued|none [same|own]
 //   own: the ledger in a database file of its own, so that its commits never reset the readers' page caches, and the
 //   resources' file memory-mapped by the readers (a commit of another connection would unmap it).
@@ -13,6 +14,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
@@ -22,13 +24,16 @@ if (args.Length is < 5 or > 6 || args[4] is not ("committed" or "queued" or "non
     Console.Error.WriteLine("usage: FloorFhir PATIENT_FILE SEARCH_FILE URL DATA_DIR committed|queued|none [same|own]");
     return 2;
 }
+// As Vigie's server: SQLite calls block their thread.
+ThreadPool.GetMinThreads(out var workers, out var completion);
+ThreadPool.SetMinThreads(Math.Max(workers, 32), completion);
 var own = args.ElementAtOrDefault(5) == "own";
 string Store(string name) => new SqliteConnectionStringBuilder { DataSource = Path.Combine(args[3], name), Pooling = false }.ToString();
-var connectionString = Store("floor.db");
-var records = Records.Create(connectionString, await File.ReadAllBytesAsync(args[0]), await File.ReadAllBytesAsync(args[1]), own);
+var records = Records.Create(Store("floor.db"), await File.ReadAllBytesAsync(args[0]), await File.ReadAllBytesAsync(args[1]), own);
+var ledgerStore = own ? Store("ledger.db") : Store("floor.db");
 if (own)
-    Records.CreateLedger(Store("ledger.db"));
-using var ledger = new Ledger(own ? Store("ledger.db") : connectionString, args[4]);
+    Records.CreateLedger(ledgerStore);
+using var ledger = new Ledger(ledgerStore, args[4]);
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
 var app = builder.Build();
@@ -36,36 +41,35 @@ app.MapGet("/fhir/Patient/{id}", async (string id, HttpContext http) =>
 {
     var found = records.Read("Patient", id);
     await ledger.AppendAsync(http, "read", "Patient", id, found?.PatientId, null);
-    return found is null ? Results.NotFound() : Results.Bytes(found.Json, "application/fhir+json; charset=utf-8");
+    if (found is null)
+        http.Response.StatusCode = 404;
+    else
+        await Write(http, found.Json);
 });
 app.MapGet("/fhir/Observation", async (string patient, int? _count, HttpContext http) =>
 {
-    var body = records.Search("Observation", patient, _count ?? 10, http.Request.QueryString.Value ?? "");
+    var body = records.Search($"{http.Request.Scheme}://{http.Request.Host}/fhir", "Observation", patient, _count ?? 10, http.Request.QueryString.Value ?? "");
     await ledger.AppendAsync(http, "search", "Observation", null, patient, "patient");
-    return Results.Bytes(body, "application/fhir+json; charset=utf-8");
+    await Write(http, body.WrittenMemory);
 });
 await app.RunAsync(args[2]);
 return 0;
+
+static Task Write(HttpContext http, ReadOnlyMemory<byte> body)
+{
+    http.Response.ContentType = "application/fhir+json; charset=utf-8";
+    http.Response.ContentLength = body.Length;
+    return http.Response.Body.WriteAsync(body).AsTask();
+}
 
 /// <summary>The encrypted resources and the connections that read them, one read at a time each.</summary>
 internal sealed class Records
 {
     private const int TagSize = 16;
     private const int NonceSize = 12;
-    private const string Columns = "version_id, last_updated, deleted, patient_id, establishment_id, confidentiality, sensitivity, key_id, content";
+    // What a decision needs (the patient, the labels) and what the answer is made of; Vigie reads four columns more.
+    private const string Columns = "version_id, patient_id, confidentiality, sensitivity, content";
     private const string PatientWhere = " FROM fhir_resources WHERE patient_id = $patient AND resource_type = $type AND deleted = 0";
-    private readonly ConcurrentQueue<Lookup> _idle = new();
-    private readonly string _connectionString;
-    private readonly byte[] _key;
-
-    private readonly bool _mapped;
-
-    private Records(string connectionString, byte[] key, bool mapped)
-    {
-        _connectionString = connectionString;
-        _key = key;
-        _mapped = mapped;
-    }
 
     private const string LedgerSchema = """
         CREATE TABLE audit_ledger (seq INTEGER NOT NULL PRIMARY KEY, time_us INTEGER NOT NULL, request_id TEXT NULL,
@@ -76,8 +80,27 @@ internal sealed class Records
             care_relationship TEXT NULL, privacy_flags INTEGER NOT NULL, policy_version TEXT NULL, prev_hash BLOB NOT NULL,
             hash BLOB NOT NULL, forwarded INTEGER NOT NULL DEFAULT 0);
         CREATE INDEX ix_audit_ledger_patient ON audit_ledger(patient_id, seq);
-        CREATE INDEX ix_audit_ledger_pending ON audit_ledger(forwarded, seq);
+        CREATE INDEX ix_audit_ledger_unforwarded ON audit_ledger(seq) WHERE NOT forwarded;
         """;
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
+    [ThreadStatic]
+    private static AesGcm? t_cipher;
+
+    private readonly ConcurrentQueue<Lookup> _idle = new();
+    private readonly string _connectionString;
+    private readonly byte[] _key;
+    private readonly bool _mapped;
+
+    private Records(string connectionString, byte[] key, bool mapped)
+    {
+        _connectionString = connectionString;
+        _key = key;
+        _mapped = mapped;
+    }
+
+    public sealed record Found(string? PatientId, byte[] Json);
 
     public static void CreateLedger(string connectionString)
     {
@@ -85,8 +108,6 @@ internal sealed class Records
         connection.Open();
         Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;" + LedgerSchema);
     }
-
-    public sealed record Found(string? PatientId, byte[] Json);
 
     public static Records Create(string connectionString, byte[] patient, byte[] search, bool mapped)
     {
@@ -115,7 +136,7 @@ internal sealed class Records
             insert.Parameters["$updated"].Value = updated.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
             insert.Parameters["$patient"].Value = patientId;
             insert.Parameters["$establishment"].Value = "6f1c0c1e-5b7e-4a43-9d7e-0d1f6c1b2a3c";
-            insert.Parameters["$content"].Value = records.Encrypt(json, $"{type}/{id}/1");
+            insert.Parameters["$content"].Value = records.Encrypt(json, Associated(type, id, 1));
             insert.ExecuteNonQuery();
         }
         using var patientDocument = JsonDocument.Parse(patient);
@@ -137,6 +158,8 @@ internal sealed class Records
         return records;
     }
 
+    private static string Associated(string type, string id, int version) => $"{type}/{id}/{version.ToString(CultureInfo.InvariantCulture)}";
+
     private static void Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
@@ -153,9 +176,6 @@ internal sealed class Records
         return blob;
     }
 
-    [ThreadStatic]
-    private static AesGcm? t_cipher;
-
     private byte[] Decrypt(byte[] blob, string associated)
     {
         var plain = new byte[blob.Length - NonceSize - TagSize];
@@ -171,11 +191,11 @@ internal sealed class Records
         using var r = lookup.Find.ExecuteReader(System.Data.CommandBehavior.SingleRow);
         if (!r.Read())
             return null;
-        var row = Row.Of(r, type, id, 0);
-        return new Found(row.PatientId, Decrypt(row.Content, $"{type}/{id}/{row.Version.ToString(CultureInfo.InvariantCulture)}"));
+        var row = Row.Of(r, id, 0);
+        return new Found(row.PatientId, Decrypt(row.Content, Associated(type, id, row.Version)));
     });
 
-    public byte[] Search(string type, string patient, int count, string query) => With(lookup =>
+    public ArrayBufferWriter<byte> Search(string baseUrl, string type, string patient, int count, string query) => With(lookup =>
     {
         lookup.Count.Parameters["$type"].Value = type;
         lookup.Count.Parameters["$patient"].Value = patient;
@@ -184,17 +204,17 @@ internal sealed class Records
         lookup.Page.Parameters["$patient"].Value = patient;
         lookup.Page.Parameters["$take"].Value = count;
         lookup.Page.Parameters["$skip"].Value = 0;
-        var rows = new List<(Row Row, byte[] Json)>();
+        var rows = new List<(Row Row, byte[] Json)>(count);
         using (var r = lookup.Page.ExecuteReader())
         {
             while (r.Read())
             {
-                var row = Row.Of(r, type, r.GetString(0), 1);
-                rows.Add((row, Decrypt(row.Content, $"{type}/{row.Id}/{row.Version.ToString(CultureInfo.InvariantCulture)}")));
+                var row = Row.Of(r, r.GetString(0), 1);
+                rows.Add((row, Decrypt(row.Content, Associated(type, row.Id, row.Version))));
             }
         }
         var buffer = new ArrayBufferWriter<byte>(rows.Sum(x => x.Json.Length + 256) + 1024);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
         {
             w.WriteStartObject();
             w.WriteString("resourceType", "Bundle");
@@ -203,13 +223,13 @@ internal sealed class Records
             w.WriteStartArray("link");
             w.WriteStartObject();
             w.WriteString("relation", "self");
-            w.WriteString("url", $"http://127.0.0.1/fhir/{type}{query}&_offset=0");
+            w.WriteString("url", $"{baseUrl}/{type}{query}&_offset=0");
             w.WriteEndObject();
             if (total > count)
             {
                 w.WriteStartObject();
                 w.WriteString("relation", "next");
-                w.WriteString("url", $"http://127.0.0.1/fhir/{type}{query}&_offset={count.ToString(CultureInfo.InvariantCulture)}");
+                w.WriteString("url", $"{baseUrl}/{type}{query}&_offset={count.ToString(CultureInfo.InvariantCulture)}");
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -217,7 +237,7 @@ internal sealed class Records
             foreach (var (row, json) in rows)
             {
                 w.WriteStartObject();
-                w.WriteString("fullUrl", $"http://127.0.0.1/fhir/{type}/{row.Id}");
+                w.WriteString("fullUrl", $"{baseUrl}/{type}/{row.Id}");
                 w.WritePropertyName("resource");
                 w.WriteRawValue(json, skipInputValidation: true);
                 w.WriteStartObject("search");
@@ -228,7 +248,7 @@ internal sealed class Records
             w.WriteEndArray();
             w.WriteEndObject();
         }
-        return buffer.WrittenSpan.ToArray();
+        return buffer;
     });
 
     private T With<T>(Func<Lookup, T> read)
@@ -240,14 +260,11 @@ internal sealed class Records
         return result;
     }
 
-    /// <summary>The row's columns as Vigie's readers take them.</summary>
-    private sealed record Row(string Id, int Version, DateTime LastUpdated, bool Deleted, string? PatientId, Guid? Establishment, string Confidentiality,
-        string? Sensitivity, int KeyId, byte[] Content)
+    /// <summary>The row's <see cref="Columns"/>, from <paramref name="first"/> on.</summary>
+    private sealed record Row(string Id, int Version, string? PatientId, string Confidentiality, string? Sensitivity, byte[] Content)
     {
-        public static Row Of(SqliteDataReader r, string type, string id, int first) => new(id, r.GetInt32(first),
-            DateTime.SpecifyKind(r.GetDateTime(first + 1), DateTimeKind.Utc), r.GetBoolean(first + 2), r.IsDBNull(first + 3) ? null : r.GetString(first + 3),
-            r.IsDBNull(first + 4) ? null : r.GetGuid(first + 4), r.GetString(first + 5), r.IsDBNull(first + 6) ? null : r.GetString(first + 6),
-            r.GetInt32(first + 7), r.GetFieldValue<byte[]>(first + 8));
+        public static Row Of(SqliteDataReader r, string id, int first) => new(id, r.GetInt32(first), r.IsDBNull(first + 1) ? null : r.GetString(first + 1),
+            r.GetString(first + 2), r.IsDBNull(first + 3) ? null : r.GetString(first + 3), r.GetFieldValue<byte[]>(first + 4));
     }
 
     private sealed class Lookup
@@ -263,11 +280,7 @@ internal sealed class Records
             var connection = new SqliteConnection(connectionString);
             connection.Open();
             if (mapped)
-            {
-                using var pragma = connection.CreateCommand();
-                pragma.CommandText = "PRAGMA mmap_size=1073741824";
-                pragma.ExecuteNonQuery();
-            }
+                Execute(connection, "PRAGMA mmap_size=1073741824");
             Find = connection.CreateCommand();
             Find.CommandText = "SELECT " + Columns + " FROM fhir_resources WHERE resource_type = $type AND id = $id";
             Type = Find.Parameters.Add("$type", SqliteType.Text);
@@ -289,27 +302,54 @@ internal sealed class Records
     }
 }
 
-/// <summary>One writer committing whatever entries wait, in one transaction, chained by SHA-256.</summary>
+/// <summary>
+/// One writer committing whatever entries wait, in one transaction, chained by SHA-256; another connection
+/// checkpoints the write-ahead log every second, so that no commit copies pages while answers wait for it.
+/// </summary>
 internal sealed class Ledger : IDisposable
 {
+    private const int Fields = 28;
+    private static readonly TimeSpan QueuedCommitInterval = TimeSpan.FromMilliseconds(10);
+
     private readonly Channel<(object?[] Values, TaskCompletionSource? Done)> _queue = Channel.CreateUnbounded<(object?[], TaskCompletionSource?)>(
         new UnboundedChannelOptions { SingleReader = true });
     private readonly string _mode;
     private readonly SqliteConnection _connection;
+    private readonly SqliteConnection _checkpoints;
+    private readonly Timer _checkpoint;
     private readonly Task _writer;
-    private static readonly TimeSpan QueuedCommitInterval = TimeSpan.FromMilliseconds(10);
 
     public Ledger(string connectionString, string mode)
     {
         _mode = mode;
-        _connection = new SqliteConnection(connectionString);
-        _connection.Open();
-        using (var pragma = _connection.CreateCommand())
+        _connection = Open(connectionString, "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint=100000;");
+        _checkpoints = Open(connectionString, "PRAGMA busy_timeout=30000;");
+        _checkpoint = new Timer(_ =>
         {
-            pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
-            pragma.ExecuteNonQuery();
-        }
+            if (!Monitor.TryEnter(_checkpoints))
+                return;
+            try
+            {
+                using var command = _checkpoints.CreateCommand();
+                command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+                command.ExecuteNonQuery();
+            }
+            finally
+            {
+                Monitor.Exit(_checkpoints);
+            }
+        }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         _writer = Task.Run(WriteAsync);
+    }
+
+    private static SqliteConnection Open(string connectionString, string pragmas)
+    {
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = pragmas;
+        pragma.ExecuteNonQuery();
+        return connection;
     }
 
     public Task AppendAsync(HttpContext http, string action, string type, string? id, string? patient, string? query)
@@ -330,14 +370,26 @@ internal sealed class Ledger : IDisposable
 
     private async Task WriteAsync()
     {
+        try
+        {
+            await WriteAllAsync();
+        }
+        catch (Exception e)
+        {
+            Environment.FailFast($"the floor's ledger writer failed: {e}");
+        }
+    }
+
+    private async Task WriteAllAsync()
+    {
         using var insert = _connection.CreateCommand();
-        insert.CommandText = "INSERT INTO audit_ledger VALUES (" + string.Join(", ", Enumerable.Range(0, 28).Select(i => "$p" + i.ToString(CultureInfo.InvariantCulture))) + ")";
-        for (var i = 0; i < 28; i++)
+        insert.CommandText = "INSERT INTO audit_ledger VALUES (" + string.Join(", ", Enumerable.Range(0, Fields).Select(i => "$p" + i.ToString(CultureInfo.InvariantCulture))) + ")";
+        for (var i = 0; i < Fields; i++)
             insert.Parameters.Add(new SqliteParameter("$p" + i.ToString(CultureInfo.InvariantCulture), null));
         long seq = 0;
         var previous = new byte[32];
         var batch = new List<(object?[] Values, TaskCompletionSource? Done)>();
-        var text = new StringBuilder();
+        var text = new byte[4096];
         while (await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
@@ -349,13 +401,20 @@ internal sealed class Ledger : IDisposable
                 foreach (var (values, _) in batch)
                 {
                     values[0] = ++seq;
-                    text.Clear();
+                    // The hashed form: the previous hash, then each field's text with its length before it.
+                    previous.CopyTo(text, 0);
+                    var length = previous.Length;
                     foreach (var v in values.AsSpan(0, 25))
-                        text.Append(Convert.ToString(v, CultureInfo.InvariantCulture)).Append('\u001f');
+                    {
+                        var field = Convert.ToString(v, CultureInfo.InvariantCulture) ?? "";
+                        var size = Encoding.UTF8.GetBytes(field, text.AsSpan(length + 4));
+                        BitConverter.TryWriteBytes(text.AsSpan(length, 4), size);
+                        length += 4 + size;
+                    }
                     values[25] = previous;
-                    previous = SHA256.HashData([.. previous, .. Encoding.UTF8.GetBytes(text.ToString())]);
+                    previous = SHA256.HashData(text.AsSpan(0, length));
                     values[26] = previous;
-                    for (var i = 0; i < 28; i++)
+                    for (var i = 0; i < Fields; i++)
                         insert.Parameters[i].Value = values[i] ?? DBNull.Value;
                     insert.ExecuteNonQuery();
                 }
@@ -373,6 +432,8 @@ internal sealed class Ledger : IDisposable
     {
         _queue.Writer.TryComplete();
         _writer.Wait(TimeSpan.FromSeconds(10));
+        _checkpoint.Dispose();
+        _checkpoints.Dispose();
         _connection.Dispose();
     }
 }
