@@ -77,5 +77,6 @@ fhir_measure() {
   local p
   for p in "${pids[@]}"; do [ "$p" = "$2" ] || kill -STOP "$p"; done
   fhir_run "$1" "$2" "$3" "$4"; echo " $(fhir_settle "$2") |"
+  kill -0 "$2" 2>/dev/null || { echo "the server measured ($1) stopped during its run" >&2; return 1; }
   for p in "${pids[@]}"; do kill -CONT "$p"; done
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What the speed goal of the records gateway leaves for Vigie's own work: the same requests as bench/fhir/run.sh,
 # side by side, against the bare app (fixed bytes), against the floor app (bench/fhir/FloorFhir: the same
-# resources read from encrypted SQLite rows, each request's ledger entry chained and not written, queued, or
-# committed before the answer, in the resources' database file or in one of its own; no token, no decision, no
+# resources read from encrypted SQLite rows, each request's ledger entry chained and either not written, only queued,
+# or committed before the answer, in the resources' database file or in one of its own; no token, no decision, no
 # privacy or detection work) and against Vigie. Every server but the one measured is paused (SIGSTOP), so that
 # Vigie's demo traffic and pipeline take nothing from the others.
 # Usage: bench/fhir/floor.sh [seconds] [connections] [warm-up seconds]
@@ -44,15 +44,18 @@ for i in "${!ports[@]}"; do
 done
 # Each floor answers both requests with Vigie's bytes (its own port in the links instead of Vigie's).
 for i in "${!ports[@]}"; do
-  until curl -sf "http://127.0.0.1:${ports[$i]}$read_path" >/dev/null 2>&1; do
+  until curl -sf --max-time 2 "http://127.0.0.1:${ports[$i]}$read_path" >/dev/null 2>&1; do
     if ! kill -0 "${pids[$((i + 2))]}" 2>/dev/null; then echo "floor $i stopped:" >&2; tail -5 "$data/floor$i.log" >&2; exit 1; fi
     sleep 0.2
   done
-  curl -sf "http://127.0.0.1:${ports[$i]}$read_path" | cmp -s - "$data/patient.json" || { echo "floor $i: the Patient differs from Vigie's" >&2; exit 1; }
-  curl -sf "http://127.0.0.1:${ports[$i]}$search_path" | sed "s/127.0.0.1:${ports[$i]}/127.0.0.1:18182/g" | cmp -s - "$data/search.json" ||
+  curl -sf --max-time 5 "http://127.0.0.1:${ports[$i]}$read_path" | cmp -s - "$data/patient.json" || { echo "floor $i: the Patient differs from Vigie's" >&2; exit 1; }
+  curl -sf --max-time 5 "http://127.0.0.1:${ports[$i]}$search_path" | sed "s/127.0.0.1:${ports[$i]}/127.0.0.1:18182/g" | cmp -s - "$data/search.json" ||
     { echo "floor $i: the search differs from Vigie's" >&2; exit 1; }
 done
-until curl -sf "http://127.0.0.1:18183$read_path" >/dev/null 2>&1; do sleep 0.2; done
+until curl -sf --max-time 2 "http://127.0.0.1:18183$read_path" >/dev/null 2>&1; do
+  kill -0 "${pids[1]}" 2>/dev/null || { echo "the bare app stopped before it was ready" >&2; exit 1; }
+  sleep 0.2
+done
 echo "| server | request | requests/s | p50 | p99 | non-2xx | server CPU/request | load (1 min) before | CPU s after the run |"
 echo "|---|---|---|---|---|---|---|---|---|"
 for kind in read search; do

@@ -2,6 +2,7 @@
 # Audited, access-checked FHIR reads per second, side by side with a bare ASP.NET Core app returning the same
 # bytes with no checks (bench/fhir/BareFhir). Vigie runs `demo` (Synthea patients at CHU-RABAT, dr.alaoui in
 # a care relationship with one of them); wrk (Debian) drives both over loopback with dr.alaoui's token.
+# The server not measured is paused (SIGSTOP) during each run: the demo's own traffic takes nothing from the bare app.
 # After each run the script waits (at most 30 s) for the server to fall idle and reports the CPU it spent meanwhile:
 # for Vigie, the ledger's entries travelling on through the outbox, detection and privacy monitoring.
 # Each measured run follows a warm-up of the same requests (not counted): without it the first seconds of each
@@ -33,7 +34,10 @@ curl -sf "http://127.0.0.1:$vigie_port$read_path" -H "Authorization: Bearer $tok
 curl -sf "http://127.0.0.1:$vigie_port$search_path" -H "Authorization: Bearer $token" >"$data/search.json"
 dotnet bench/fhir/BareFhir/bin/Release/net10.0/BareFhir.dll "$data/patient.json" "$data/search.json" "http://127.0.0.1:$bare_port" >/dev/null 2>&1 &
 pids+=($!)
-until curl -sf "http://127.0.0.1:$bare_port$read_path" >/dev/null 2>&1; do sleep 0.2; done
+until curl -sf --max-time 2 "http://127.0.0.1:$bare_port$read_path" >/dev/null 2>&1; do
+  kill -0 "${pids[1]}" 2>/dev/null || { echo "the bare app stopped before it was ready" >&2; exit 1; }
+  sleep 0.2
+done
 before=$(dotnet .vigie/bin/vigie.dll audit verify --data "$data" 2>/dev/null | grep -o '[0-9]* entries' | head -1 || true)
 
 echo "| endpoint | requests/s | p50 | p99 | non-2xx | server CPU/request | load (1 min) before | CPU s after the run |"

@@ -115,10 +115,11 @@ public sealed class FhirApiTests
             response.StatusCode.ShouldBe(HttpStatusCode.OK);
             return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("implementation").GetProperty("url").GetString()!;
         }
-        // The statement is kept between requests: asked under another name, it is built again for that name.
+        // Kept between requests or not, the statement names the address it was asked at, each time.
         (await UrlAsync("vigie.chu-rabat.ma")).ShouldBe("http://vigie.chu-rabat.ma/fhir");
         (await UrlAsync("vigie.chu-rabat.ma")).ShouldBe("http://vigie.chu-rabat.ma/fhir");
         (await UrlAsync("vigie.sante.ma:8443")).ShouldBe("http://vigie.sante.ma:8443/fhir");
+        (await UrlAsync("vigie.chu-rabat.ma")).ShouldBe("http://vigie.chu-rabat.ma/fhir");
     }
 
     [SkippableFact]
