@@ -80,3 +80,22 @@ fhir_measure() {
   kill -0 "$2" 2>/dev/null || { echo "the server measured ($1) stopped during its run" >&2; return 1; }
   for p in "${pids[@]}"; do kill -CONT "$p"; done
 }
+
+# fhir_sides VIGIE_PORT BARE_PORT: Vigie's demo (in $data) and the bare app answering its bytes, both ready. Sets
+# token, read_path and search_path, writes $data/patient.json and $data/search.json, and adds both processes to
+# $pids (Vigie first, then the bare app).
+fhir_sides() {
+  fhir_demo .vigie/bin/vigie.dll "$data" "$1"
+  pids+=("$DEMO_PID")
+  token="$TOKEN"
+  read_path=$(fhir_path read)
+  search_path=$(fhir_path search)
+  curl -sf "http://127.0.0.1:$1$read_path" -H "Authorization: Bearer $token" >"$data/patient.json"
+  curl -sf "http://127.0.0.1:$1$search_path" -H "Authorization: Bearer $token" >"$data/search.json"
+  dotnet bench/fhir/BareFhir/bin/Release/net10.0/BareFhir.dll "$data/patient.json" "$data/search.json" "http://127.0.0.1:$2" >/dev/null 2>&1 &
+  pids+=($!)
+  until curl -sf --max-time 2 "http://127.0.0.1:$2$read_path" >/dev/null 2>&1; do
+    kill -0 "${pids[-1]}" 2>/dev/null || { echo "the bare app stopped before it was ready" >&2; exit 1; }
+    sleep 0.2
+  done
+}

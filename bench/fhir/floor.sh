@@ -24,15 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 source bench/fhir/demo.sh
-fhir_demo .vigie/bin/vigie.dll "$data" 18182
-pids+=("$DEMO_PID")
-token="$TOKEN"
-read_path=$(fhir_path read)
-search_path=$(fhir_path search)
-curl -sf "http://127.0.0.1:18182$read_path" -H "Authorization: Bearer $token" >"$data/patient.json"
-curl -sf "http://127.0.0.1:18182$search_path" -H "Authorization: Bearer $token" >"$data/search.json"
-dotnet bench/fhir/BareFhir/bin/Release/net10.0/BareFhir.dll "$data/patient.json" "$data/search.json" "http://127.0.0.1:18183" >/dev/null 2>&1 &
-pids+=($!)
+fhir_sides 18182 18183
 ports=(18184 18185 18186 18187 18188)
 modes=(none queued committed queued committed)
 files=(same same same own own)
@@ -51,10 +43,6 @@ for i in "${!ports[@]}"; do
   curl -sf --max-time 5 "http://127.0.0.1:${ports[$i]}$read_path" | cmp -s - "$data/patient.json" || { echo "floor $i: the Patient differs from Vigie's" >&2; exit 1; }
   curl -sf --max-time 5 "http://127.0.0.1:${ports[$i]}$search_path" | sed "s/127.0.0.1:${ports[$i]}/127.0.0.1:18182/g" | cmp -s - "$data/search.json" ||
     { echo "floor $i: the search differs from Vigie's" >&2; exit 1; }
-done
-until curl -sf --max-time 2 "http://127.0.0.1:18183$read_path" >/dev/null 2>&1; do
-  kill -0 "${pids[1]}" 2>/dev/null || { echo "the bare app stopped before it was ready" >&2; exit 1; }
-  sleep 0.2
 done
 echo "| server | request | requests/s | p50 | p99 | non-2xx | server CPU/request | load (1 min) before | CPU s after the run |"
 echo "|---|---|---|---|---|---|---|---|---|"

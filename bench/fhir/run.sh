@@ -25,19 +25,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill -CONT "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done; rm -rf "$data"; }
 trap cleanup EXIT
 source bench/fhir/demo.sh
-fhir_demo .vigie/bin/vigie.dll "$data" "$vigie_port"
-pids+=("$DEMO_PID")
-token="$TOKEN"
-read_path=$(fhir_path read)
-search_path=$(fhir_path search)
-curl -sf "http://127.0.0.1:$vigie_port$read_path" -H "Authorization: Bearer $token" >"$data/patient.json"
-curl -sf "http://127.0.0.1:$vigie_port$search_path" -H "Authorization: Bearer $token" >"$data/search.json"
-dotnet bench/fhir/BareFhir/bin/Release/net10.0/BareFhir.dll "$data/patient.json" "$data/search.json" "http://127.0.0.1:$bare_port" >/dev/null 2>&1 &
-pids+=($!)
-until curl -sf --max-time 2 "http://127.0.0.1:$bare_port$read_path" >/dev/null 2>&1; do
-  kill -0 "${pids[1]}" 2>/dev/null || { echo "the bare app stopped before it was ready" >&2; exit 1; }
-  sleep 0.2
-done
+fhir_sides "$vigie_port" "$bare_port"
 before=$(dotnet .vigie/bin/vigie.dll audit verify --data "$data" 2>/dev/null | grep -o '[0-9]* entries' | head -1 || true)
 
 echo "| endpoint | requests/s | p50 | p99 | non-2xx | server CPU/request | load (1 min) before | CPU s after the run |"

@@ -125,13 +125,7 @@ public sealed partial class RecordGateway
             w.WriteString("type", "searchset");
             if (total is { } counted)
                 w.WriteNumber("total", counted);
-            w.WriteStartArray("link");
-            var baseQuery = string.Join('&', parameters.Where(p => p.Key != "_offset").Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
-            string Url(int o) => $"{c.BaseUrl}/AuditEvent?{baseQuery}{(baseQuery.Length > 0 ? "&" : "")}_offset={o.ToString(CultureInfo.InvariantCulture)}";
-            Link(w, "self", Url(offset));
-            if (more)
-                Link(w, "next", Url(offset + count));
-            w.WriteEndArray();
+            PageLinks(w, $"{c.BaseUrl}/AuditEvent", parameters, offset, count, more, previous: false);
             if (entries.Count > 0)
             {
                 w.WriteStartArray("entry");

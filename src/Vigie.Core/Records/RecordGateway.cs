@@ -212,15 +212,7 @@ public sealed partial class RecordGateway(VigieDbContext db, FhirResourceStore s
             w.WriteString("type", "searchset");
             if (page.Total is { } total)
                 w.WriteNumber("total", total);
-            w.WriteStartArray("link");
-            var baseQuery = string.Join('&', parameters.Where(p => p.Key != "_offset").Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
-            string Url(int offset) => $"{c.BaseUrl}/{type}?{baseQuery}{(baseQuery.Length > 0 ? "&" : "")}_offset={offset.ToString(CultureInfo.InvariantCulture)}";
-            Link(w, "self", Url(query.Offset));
-            if (page.More)
-                Link(w, "next", Url(query.Offset + query.Count));
-            if (query.Offset > 0)
-                Link(w, "previous", Url(Math.Max(0, query.Offset - Math.Max(query.Count, 1))));
-            w.WriteEndArray();
+            PageLinks(w, $"{c.BaseUrl}/{type}", parameters, query.Offset, query.Count, page.More, previous: true);
             if (included.Count > 0 || withheld.Count > 0)
             {
                 w.WriteStartArray("entry");
@@ -250,6 +242,23 @@ public sealed partial class RecordGateway(VigieDbContext db, FhirResourceStore s
             w.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// A searchset's <c>link</c> array: <c>self</c>, <c>next</c> when another page follows, and <c>previous</c> past the first
+    /// page when <paramref name="previous"/>; each the search's own parameters with the page's <c>_offset</c>.
+    /// </summary>
+    private static void PageLinks(Utf8JsonWriter w, string url, IReadOnlyList<KeyValuePair<string, string>> parameters, int offset, int count, bool more, bool previous)
+    {
+        var baseQuery = string.Join('&', parameters.Where(p => p.Key != "_offset").Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
+        string Url(int at) => $"{url}?{baseQuery}{(baseQuery.Length > 0 ? "&" : "")}_offset={at.ToString(CultureInfo.InvariantCulture)}";
+        w.WriteStartArray("link");
+        Link(w, "self", Url(offset));
+        if (more)
+            Link(w, "next", Url(offset + count));
+        if (previous && offset > 0)
+            Link(w, "previous", Url(Math.Max(0, offset - Math.Max(count, 1))));
+        w.WriteEndArray();
     }
 
     private static void Link(Utf8JsonWriter w, string relation, string url)

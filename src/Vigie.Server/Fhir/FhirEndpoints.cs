@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Vigie.Core.Audit;
 using Vigie.Core.Records;
@@ -71,10 +70,7 @@ internal static class FhirEndpoints
 
     // A ledger that cannot record the request throws LedgerUnavailableException: ProblemHandler answers it, as every
     // other failure under /fhir, with an OperationOutcome (503, transient, Retry-After).
-    private static Task Run(HttpContext http, long bodyLimit, Func<AccessSubject, FhirRequestContext, byte[]?, Task<FhirResult>> work) =>
-        Serve(http, bodyLimit, work);
-
-    private static async Task Serve(HttpContext http, long bodyLimit, Func<AccessSubject, FhirRequestContext, byte[]?, Task<FhirResult>> work)
+    private static async Task Run(HttpContext http, long bodyLimit, Func<AccessSubject, FhirRequestContext, byte[]?, Task<FhirResult>> work)
     {
         var gateway = http.RequestServices.GetRequiredService<RecordGateway>();
         AccessSubject subject;
@@ -124,7 +120,6 @@ internal static class FhirEndpoints
             {
                 var message = $"the request body exceeds the limit of this endpoint ({bodyLimit / (1024 * 1024)} MiB)";
                 await gateway.Append(subject, context, Action(http), null, null, null, 413, null, message);
-                http.Features.Get<IHttpResponseBodyFeature>();
                 await Write(http, RecordGateway.Error(413, OperationOutcomes.IssueType(413), message));
                 return;
             }
